@@ -1,0 +1,86 @@
+use super::*;
+use crate::tenant::sample;
+
+const BIRTH: &str = r#"
+info:
+  code: "1.001193"
+  name: { vi: Đăng ký khai sinh, en: Birth registration }
+  sector: G15-HT01
+  sector_name: { vi: Hộ tịch, en: Civil status }
+  agency: { vi: Ủy ban nhân dân cấp xã, en: Commune People's Committee }
+  division: tu-phap
+  level: 4
+  time: { value: 1, unit: working_days }
+  channels: [desk, post, online]
+  applicants: [citizen]
+  steps:
+    - { vi: Nộp hồ sơ, en: Submit the dossier }
+  cases:
+    - key: dung-han
+      name: { vi: Đăng ký khai sinh đúng hạn, en: Timely registration }
+      documents:
+        - code: TK
+          name: { vi: Tờ khai đăng ký khai sinh, en: Birth registration declaration }
+          form: original
+          template: Mẫu TP/HT-2020-KS.1
+        - code: GCS
+          name: { vi: Giấy chứng sinh, en: Birth certificate from the hospital }
+          form: original
+  fees:
+    - code: LP
+      name: { vi: Lệ phí đăng ký khai sinh đúng hạn, en: Fee for timely registration }
+      amount: 0
+  results:
+    - { vi: Giấy khai sinh, en: Birth certificate }
+  legal_basis:
+    - number: 60/2014/QH13
+      title: { vi: Luật Hộ tịch, en: Law on Civil Status }
+workflow:
+  anything: [goes, here, for, now]
+"#;
+
+#[test]
+fn a_real_procedure_is_read() {
+    let tenant = sample();
+    let p = parse_procedure("birth.yaml", BIRTH, &tenant).unwrap();
+    assert_eq!(p.code.to_string(), "1.001193");
+    assert_eq!(p.local_code(&tenant), "1.001193.000.00.00.H56");
+    assert_eq!(p.level, OnlineLevel::Full);
+    assert_eq!(p.cases[0].documents[0].quantity, 1);
+    assert_eq!(p.desk(&tenant).key.as_str(), "mot-cua");
+}
+
+#[test]
+fn cross_checks_point_at_the_value() {
+    let tenant = sample();
+    let source = BIRTH
+        .replace("division: tu-phap", "division: tu-phapp")
+        .replace("channels: [desk, post, online]", "channels: [desk, post]");
+    let err = parse_procedure("birth.yaml", &source, &tenant).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "birth.yaml:8:13: error: unknown division `tu-phapp`\n  hint: did you mean `tu-phap`?\n\
+         birth.yaml:11:13: error: a level 4 procedure must accept dossiers online\n  hint: add `online` to the channels"
+    );
+}
+
+#[test]
+fn shape_errors_are_exact() {
+    let tenant = sample();
+    let err = parse_procedure("birth.yaml", &BIRTH.replace("level: 4", "level: 5"), &tenant).unwrap_err();
+    assert!(err.to_string().starts_with("birth.yaml:9:10: error: the online level must be 1, 2, 3 or 4, not 5"), "{err}");
+    let err = parse_procedure("birth.yaml", &BIRTH.replace("code: \"1.001193\"", "code: \"1.1193\""), &tenant).unwrap_err();
+    assert!(err.to_string().contains("six digits must follow the dot"), "{err}");
+    let err = parse_procedure("birth.yaml", &BIRTH.replace("form: original\n          template", "form: origin\n          template"), &tenant).unwrap_err();
+    assert!(err.to_string().contains("did you mean `original`?"), "{err}");
+}
+
+#[test]
+fn procedure_codes_round_trip() {
+    for s in ["1.001193", "2.000488"] {
+        assert_eq!(s.parse::<ProcedureCode>().unwrap().to_string(), s);
+    }
+    for s in ["1001193", "1.00119", "12.001193", "a.001193"] {
+        assert!(s.parse::<ProcedureCode>().is_err(), "{s}");
+    }
+}

@@ -1,0 +1,12 @@
+//! The `motcua` binary: serve the platform, migrate the database, apply and export tenants,
+//! compute deadlines on a tenant's calendar.
+//!
+//! This crate is the only one that knows every other: it reads configuration, wires storage, the
+//! cache and the web application together, and runs them. `anyhow` is used here (and only here)
+//! because every error ends as a message to the operator.
+
+pub mod cli;
+pub mod config;
+mod logging;
+pub mod serve;
+pub mod tenant_dir;

@@ -1,0 +1,9 @@
+//! sea-orm entities, one per table. Every tenant-owned table carries `tenant_id` and is keyed
+//! with it first, so that tenants can later be sharded by it.
+
+pub mod code_counter;
+pub mod division;
+pub mod dossier;
+pub mod procedure;
+pub mod tenant;
+pub mod tenant_asset;

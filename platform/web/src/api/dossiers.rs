@@ -1,0 +1,200 @@
+//! `POST /api/v1/dossiers` (online submission) and `GET /api/v1/dossiers/{code}/status` (the
+//! public lookup of Art. 16.2.d: the code and how far handling has got, nothing personal).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use motcua_core::codes::DossierCode;
+use motcua_core::dossier::{Applicant, Channel};
+use motcua_core::lang::Lang;
+use motcua_store::dossiers::{self, Dossier, NewDossier, Received};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::ApiJson;
+use crate::AppState;
+use crate::client::ClientIp;
+use crate::error::{ApiError, Failure};
+use crate::host::Site;
+use crate::i18n::Msg;
+
+/// The body of a submission.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Submission {
+    /// The procedure's national code.
+    procedure: String,
+    /// The case (trường hợp), when the procedure has several; the first one otherwise.
+    #[serde(default)]
+    case: Option<String>,
+    /// Who the dossier is for.
+    applicant: Applicant,
+    /// The e-form data.
+    #[serde(default = "empty_object")]
+    form: Value,
+}
+
+fn empty_object() -> Value {
+    Value::Object(serde_json::Map::new())
+}
+
+/// The longest idempotency key accepted.
+const MAX_IDEMPOTENCY_KEY: usize = 200;
+
+fn dossier_json(site: &Site, d: &Dossier) -> Value {
+    let procedure = site.tenant.procedure(&d.procedure_code);
+    json!({
+        "code": d.code,
+        "procedure": {
+            "code": d.procedure_code,
+            "name": procedure.map(|p| p.name.get(site.lang)),
+        },
+        "status": {
+            "code": d.status.as_str(),
+            "national_code": d.status.national_code(),
+            "label": d.status.label(site.lang),
+        },
+        "received_at": d.received_at,
+        "due_at": d.due_at,
+    })
+}
+
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    site: Site,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<Submission>,
+) -> Result<Response, ApiError> {
+    let fail = |f: Failure| ApiError(site.lang, f);
+    let procedure = site.tenant.procedure(&body.procedure).ok_or_else(|| {
+        fail(Failure::invalid(
+            "unknown_procedure",
+            Msg::new(
+                format!("Không có thủ tục mã {}.", body.procedure),
+                format!("There is no procedure with code {}.", body.procedure),
+            ),
+        ))
+    })?;
+    if !procedure.level.accepts_online() {
+        return Err(fail(Failure::invalid(
+            "procedure_not_online",
+            Msg::new(
+                format!("Thủ tục \"{}\" chưa nhận hồ sơ trực tuyến; vui lòng nộp tại Bộ phận Một cửa.", procedure.name.get(Lang::Vi)),
+                format!("\"{}\" does not accept online dossiers; please apply at the one-stop desk.", procedure.name.get(Lang::En)),
+            ),
+        )));
+    }
+    let case = match &body.case {
+        None => procedure.cases.first(),
+        Some(key) => procedure.cases.iter().find(|c| c.key.as_str() == key),
+    }
+    .ok_or_else(|| {
+        fail(Failure::invalid(
+            "unknown_case",
+            Msg::new("Trường hợp đã chọn không thuộc thủ tục này.", "The chosen case does not belong to this procedure."),
+        ))
+    })?;
+    if body.applicant.name.trim().is_empty() {
+        return Err(fail(Failure::invalid(
+            "applicant_name_required",
+            Msg::new("Cần ghi họ tên người nộp hồ sơ.", "The applicant's name is required."),
+        )));
+    }
+    if !body.form.is_object() {
+        return Err(fail(Failure::invalid(
+            "invalid_form",
+            Msg::new("Dữ liệu tờ khai phải là một đối tượng JSON.", "The form data must be a JSON object."),
+        )));
+    }
+    let idempotency_key = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .map(str::trim)
+                .filter(|k| !k.is_empty() && k.len() <= MAX_IDEMPOTENCY_KEY)
+                .ok_or_else(|| {
+                    fail(Failure::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_idempotency_key",
+                        Msg::new(
+                            "Idempotency-Key phải là chuỗi ASCII từ 1 đến 200 ký tự.",
+                            "Idempotency-Key must be 1 to 200 ASCII characters.",
+                        ),
+                    ))
+                })?
+                .to_owned(),
+        ),
+    };
+
+    let received_at = Utc::now();
+    let time = case.time.unwrap_or(procedure.time);
+    let new = NewDossier {
+        procedure_code: procedure.code.to_string(),
+        receiving_unit: procedure.desk(&site.tenant.manifest).code,
+        channel: Channel::Online,
+        applicant: body.applicant,
+        form: body.form,
+        idempotency_key,
+        received_at,
+        due_at: time.due(&site.tenant.calendar, received_at),
+    };
+    let received = dossiers::receive(&state.store, site.tenant.id, new)
+        .await
+        .map_err(|e| fail(e.into()))?;
+    let (status, replayed) = match &received {
+        Received::Created(_) => (StatusCode::CREATED, "false"),
+        Received::Replayed(_) => (StatusCode::OK, "true"),
+    };
+    if status == StatusCode::CREATED {
+        metrics::counter!("motcua_dossiers_received_total", "tenant" => site.tenant.manifest.slug.to_string(), "channel" => "online").increment(1);
+    }
+    Ok((
+        status,
+        [("idempotent-replayed", replayed)],
+        Json(dossier_json(&site, received.dossier())),
+    )
+        .into_response())
+}
+
+/// The public lookup shared by the API and the lookup page: rate limited per client, the code
+/// parsed with a clear message, and only this tenant's dossiers found.
+pub(crate) async fn lookup(
+    state: &AppState,
+    site: &Site,
+    client: &ClientIp,
+    code: &str,
+) -> Result<Option<Dossier>, Failure> {
+    state.rate_limit("lookup", client, state.config.lookup_per_minute).await?;
+    let code: DossierCode = code.parse().map_err(|_| {
+        Failure::invalid(
+            "invalid_dossier_code",
+            Msg::new(
+                format!("\"{}\" không phải là mã hồ sơ. Mã hồ sơ có dạng 000.00.06.H56-231027-0361.", code.chars().take(60).collect::<String>()),
+                format!("\"{}\" is not a dossier code. A dossier code looks like 000.00.06.H56-231027-0361.", code.chars().take(60).collect::<String>()),
+            ),
+        )
+    })?;
+    Ok(dossiers::find(&state.store, site.tenant.id, &code).await?)
+}
+
+pub(super) async fn status(
+    State(state): State<AppState>,
+    site: Site,
+    client: ClientIp,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    match lookup(&state, &site, &client, &code).await {
+        Ok(Some(d)) => Ok(Json(dossier_json(&site, &d))),
+        Ok(None) => Err(ApiError(
+            site.lang,
+            Failure::not_found(Msg::new(
+                format!("Không tìm thấy hồ sơ mã {code}."),
+                format!("No dossier has the code {code}."),
+            )),
+        )),
+        Err(f) => Err(ApiError(site.lang, f)),
+    }
+}

@@ -1,0 +1,86 @@
+//! The JSON API, version 1, served on each tenant's hosts under `/api/v1/`.
+//!
+//! Every answer concerns the tenant of the host only. Errors use the format of [`crate::error`].
+
+mod dossiers;
+mod procedures;
+
+use axum::Router;
+use axum::extract::{FromRequest, Request};
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use motcua_core::lang::Lang;
+use serde::de::DeserializeOwned;
+
+use crate::AppState;
+use crate::error::{ApiError, Failure};
+use crate::host::Site;
+use crate::i18n::Msg;
+
+pub(crate) use dossiers::lookup;
+
+/// The routes under `/api` (nested there by the application).
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/procedures", get(procedures::list))
+        .route("/v1/procedures/{code}", get(procedures::show))
+        .route("/v1/dossiers", post(dossiers::submit))
+        .route("/v1/dossiers/{code}/status", get(dossiers::status))
+        .fallback(not_found)
+}
+
+async fn not_found(site: Option<Site>) -> ApiError {
+    ApiError(
+        site.map_or(Lang::Vi, |s| s.lang),
+        Failure::not_found(Msg::new("Không có địa chỉ API này.", "There is no such API endpoint.")),
+    )
+}
+
+/// A JSON body whose rejections follow the API's error format, in the host's language.
+#[derive(Debug)]
+pub(crate) struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let lang = req.extensions().get::<Site>().map_or(Lang::Vi, |s| s.lang);
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(ApiError(lang, rejection_failure(&rejection))),
+        }
+    }
+}
+
+fn rejection_failure(rejection: &JsonRejection) -> Failure {
+    match rejection {
+        JsonRejection::JsonDataError(e) => {
+            let detail = std::error::Error::source(e).map_or_else(|| e.body_text(), |s| s.to_string());
+            Failure::invalid(
+                "invalid_body",
+                Msg::new(format!("Dữ liệu gửi lên không hợp lệ: {detail}"), format!("The request body is invalid: {detail}")),
+            )
+        }
+        JsonRejection::JsonSyntaxError(_) => Failure::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            Msg::new("Nội dung gửi lên không phải JSON hợp lệ.", "The request body is not valid JSON."),
+        ),
+        JsonRejection::MissingJsonContentType(_) => Failure::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            Msg::new("Cần gửi với Content-Type: application/json.", "Send the body with Content-Type: application/json."),
+        ),
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Failure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            Msg::new("Nội dung gửi lên quá lớn.", "The request body is too large."),
+        ),
+        other => Failure::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            Msg::new(format!("Yêu cầu không hợp lệ: {other}"), format!("Bad request: {other}")),
+        ),
+    }
+}

@@ -1,0 +1,45 @@
+//! `GET /api/v1/procedures` and `GET /api/v1/procedures/{code}`: the tenant's public catalogue.
+
+use axum::Json;
+use axum::extract::Path;
+use motcua_core::procedure::ProcedureInfo;
+use serde_json::{Value, json};
+
+use crate::error::{ApiError, Failure};
+use crate::host::Site;
+use crate::i18n::Msg;
+
+fn summary(site: &Site, p: &ProcedureInfo) -> Value {
+    let m = &site.tenant.manifest;
+    let division = m.division(p.division.as_str());
+    json!({
+        "code": p.code,
+        "local_code": p.local_code(m),
+        "name": p.name,
+        "sector": { "code": p.sector, "name": p.sector_name },
+        "level": p.level.number(),
+        "online": p.level.accepts_online(),
+        "time": p.time,
+        "division": division.map(|d| json!({ "key": d.key, "code": d.code, "name": d.name })),
+    })
+}
+
+pub(super) async fn list(site: Site) -> Json<Value> {
+    let procedures: Vec<Value> = site.tenant.procedures.iter().map(|p| summary(&site, p)).collect();
+    Json(json!({ "tenant": site.tenant.manifest.slug, "procedures": procedures }))
+}
+
+pub(super) async fn show(site: Site, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
+    let p = site.tenant.procedure(&code).ok_or_else(|| {
+        ApiError(
+            site.lang,
+            Failure::not_found(Msg::new(
+                format!("Không có thủ tục mã {code}."),
+                format!("There is no procedure with code {code}."),
+            )),
+        )
+    })?;
+    let mut body = summary(&site, p);
+    body["info"] = serde_json::to_value(p).unwrap_or(Value::Null);
+    Ok(Json(body))
+}

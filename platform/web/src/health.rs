@@ -1,0 +1,94 @@
+//! Liveness, readiness and metrics, answered on any host (probes and scrapers address nodes, not
+//! tenants). The reverse proxy keeps `/metrics` off the public internet (`deploy/`).
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use serde_json::json;
+
+use crate::AppState;
+
+/// The process-wide Prometheus recorder (a process has one global recorder; every app built in
+/// the process shares it).
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new()
+                .set_buckets(&[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0])
+                .expect("the buckets are not empty")
+                .build_recorder();
+            let handle = recorder.handle();
+            // Fails only if another recorder was installed first, in which case ours stays
+            // unused and `/metrics` shows only what it records: acceptable for a test process.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// `GET /healthz`: the process is alive.
+pub(crate) async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// `GET /readyz`: the database and the cache answer; load balancers stop sending traffic while
+/// either does not.
+pub(crate) async fn readyz(State(state): State<AppState>) -> Response {
+    let timeout = Duration::from_secs(2);
+    let db = match tokio::time::timeout(timeout, state.store.ping()).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("timed out".to_owned()),
+    };
+    let cache = match tokio::time::timeout(timeout, state.cache.ping()).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("timed out".to_owned()),
+    };
+    let ready = db.is_ok() && cache.is_ok();
+    if !ready {
+        tracing::warn!(database = ?db.as_ref().err(), cache = ?cache.as_ref().err(), "not ready");
+    }
+    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let body = json!({
+        "ready": ready,
+        "database": db.map_or_else(|e| json!({"ok": false, "error": e}), |()| json!({"ok": true})),
+        "cache": cache.map_or_else(|e| json!({"ok": false, "error": e}), |()| json!({"ok": true, "kind": state.cache.kind()})),
+        "tenants": state.sites.tenant_count(),
+    });
+    (status, Json(body)).into_response()
+}
+
+/// `GET /metrics`: Prometheus text format.
+pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
+    state.metrics.run_upkeep();
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4"))],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+/// Counts requests and their latency by route template (never by raw path, which would give
+/// one series per dossier code).
+pub(crate) async fn record(req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = req.method().as_str().to_owned();
+    let start = Instant::now();
+    let response = next.run(req).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("motcua_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status).increment(1);
+    metrics::histogram!("motcua_http_request_duration_seconds", "method" => method, "route" => route)
+        .record(start.elapsed().as_secs_f64());
+    response
+}

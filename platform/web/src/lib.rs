@@ -1,0 +1,141 @@
+//! The HTTP face of the Mộtcửa platform: every tenant's sites on their own hosts, the JSON API,
+//! and the node's health and metrics.
+//!
+//! [`app`] builds the whole router from an [`AppState`]; tests drive it in-process with
+//! `tower::ServiceExt::oneshot`, the binary serves it. Handlers are thin: they read the tenant and
+//! language from the host ([`host::Site`]), call storage or domain code, and answer.
+
+mod api;
+mod client;
+pub mod error;
+mod health;
+pub mod host;
+pub mod i18n;
+mod pages;
+pub mod sites;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::middleware;
+use axum::routing::get;
+use metrics_exporter_prometheus::PrometheusHandle;
+use motcua_store::Store;
+use motcua_store::cache::Cache;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use client::ClientIp;
+pub use health::metrics_handle;
+
+use crate::error::Failure;
+
+/// Settings of the HTTP layer.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Whether the public URLs are `https` (behind a TLS-terminating proxy in production).
+    pub https: bool,
+    /// Public lookups allowed per client per minute.
+    pub lookup_per_minute: u32,
+    /// Whether to take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// How long a request may take before it is answered with 408.
+    pub request_timeout: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            https: false,
+            lookup_per_minute: 30,
+            trust_forwarded_for: false,
+            max_body_bytes: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The cache.
+    pub cache: Arc<dyn Cache>,
+    /// The tenants served, by host.
+    pub sites: Arc<sites::Sites>,
+    /// The metrics recorder.
+    pub metrics: PrometheusHandle,
+    /// Settings.
+    pub config: Arc<WebConfig>,
+}
+
+impl AppState {
+    /// Counts one request of `action` by `client` and refuses it past `per_minute`.
+    pub(crate) async fn rate_limit(
+        &self,
+        action: &str,
+        client: &ClientIp,
+        per_minute: u32,
+    ) -> Result<(), Failure> {
+        let key = format!("rl:{action}:{}", client.key());
+        match self.cache.incr(&key, Duration::from_secs(60)).await {
+            Ok(n) if n > u64::from(per_minute) => Err(Failure::too_many_requests(60)),
+            Ok(_) => Ok(()),
+            // An unreachable cache must not take the lookup down with it: serve without limit
+            // and say so in the logs (readiness reports the cache as down meanwhile).
+            Err(e) => {
+                tracing::warn!(error = %e, action, "rate limit skipped: cache unavailable");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let tenant = Router::new()
+        .route("/", get(pages::home))
+        .route("/lookup", get(pages::lookup))
+        .route("/branding.css", get(pages::branding_css))
+        .route("/logo", get(pages::logo))
+        .route("/static/site.css", get(pages::site_css))
+        .nest("/api", api::routes())
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), host::resolve));
+
+    let node = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics));
+
+    let config = Arc::clone(&state.config);
+    node.merge(tenant)
+        .layer(middleware::from_fn(health::record))
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("x-content-type-options"),
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("referrer-policy"),
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("x-frame-options"),
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("content-security-policy"),
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

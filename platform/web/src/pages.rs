@@ -1,0 +1,267 @@
+//! The tenant's pages: home (name, procedures, lookup box) and the public lookup, in the
+//! language of the host, working without JavaScript.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use motcua_core::lang::Lang;
+use motcua_core::procedure::{ProcedureInfo, TimeUnit};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::client::ClientIp;
+use crate::error::Failure;
+use crate::host::Site;
+use crate::i18n::{Labels, labels};
+
+/// What every page's layout shows.
+pub(crate) struct PageCtx {
+    lang: &'static str,
+    other_lang: &'static str,
+    other_url: String,
+    labels: &'static Labels,
+    tenant_name: String,
+    short_name: String,
+    entity_code: String,
+    has_logo: bool,
+    address: String,
+    phone: String,
+    phone_link: String,
+    email: String,
+}
+
+impl PageCtx {
+    pub(crate) fn new(state: &AppState, site: &Site, headers: &HeaderMap, path_and_query: &str) -> Self {
+        let m = &site.tenant.manifest;
+        let other = match site.lang {
+            Lang::Vi => Lang::En,
+            Lang::En => Lang::Vi,
+        };
+        let port = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .and_then(|h| h.rsplit_once(':'))
+            .map(|(_, p)| p)
+            .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            .map(|p| format!(":{p}"))
+            .unwrap_or_default();
+        let phone = m.branding.contact.phone.to_string();
+        Self {
+            lang: site.lang.tag(),
+            other_lang: other.tag(),
+            other_url: format!(
+                "{}://{}{port}{path_and_query}",
+                if state.config.https { "https" } else { "http" },
+                site.tenant.host(other)
+            ),
+            labels: labels(site.lang),
+            tenant_name: m.name.get(site.lang).to_owned(),
+            short_name: m.short_name.get(site.lang).to_owned(),
+            entity_code: m.entity_code.to_string(),
+            has_logo: site.tenant.logo.is_some(),
+            address: m.branding.contact.address.get(site.lang).to_owned(),
+            phone_link: phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect(),
+            phone,
+            email: m.branding.contact.email.to_string(),
+        }
+    }
+}
+
+/// A procedure as the home page lists it.
+struct ProcedureRow {
+    name: String,
+    code: String,
+    sector: String,
+    level: &'static str,
+    time: String,
+}
+
+fn row(site: &Site, p: &ProcedureInfo) -> ProcedureRow {
+    let l = labels(site.lang);
+    let unit = match p.time.unit {
+        TimeUnit::WorkingDays => l.working_days,
+        TimeUnit::WorkingHours => l.working_hours,
+        TimeUnit::Days => l.days,
+    };
+    ProcedureRow {
+        name: p.name.get(site.lang).to_owned(),
+        code: p.local_code(&site.tenant.manifest),
+        sector: p.sector_name.get(site.lang).to_owned(),
+        level: l.online_level[usize::from(p.level.number() - 1)],
+        time: format!("{} {unit}", p.time.value),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    page: PageCtx,
+    procedures: Vec<ProcedureRow>,
+    code: String,
+}
+
+fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => Failure::internal(&e).json(Lang::Vi),
+    }
+}
+
+pub(crate) async fn home(State(state): State<AppState>, site: Site, headers: HeaderMap) -> Response {
+    render(&HomePage {
+        page: PageCtx::new(&state, &site, &headers, "/"),
+        procedures: site.tenant.procedures.iter().map(|p| row(&site, p)).collect(),
+        code: String::new(),
+    })
+}
+
+#[derive(Deserialize)]
+pub(crate) struct LookupQuery {
+    #[serde(default)]
+    code: String,
+}
+
+struct LookupResult {
+    code: String,
+    procedure: String,
+    status: &'static str,
+    received_at: String,
+    due_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "lookup.html")]
+struct LookupPage {
+    page: PageCtx,
+    code: String,
+    message: Option<String>,
+    result: Option<LookupResult>,
+}
+
+fn local_time(site: &Site, at: DateTime<Utc>) -> String {
+    at.with_timezone(&site.tenant.calendar.time_zone()).format("%d/%m/%Y %H:%M").to_string()
+}
+
+pub(crate) async fn lookup(
+    State(state): State<AppState>,
+    site: Site,
+    client: ClientIp,
+    headers: HeaderMap,
+    Query(q): Query<LookupQuery>,
+) -> Response {
+    let code = q.code.trim().to_owned();
+    let path = format!("/lookup?code={}", urlencode(&code));
+    let mut page = LookupPage {
+        page: PageCtx::new(&state, &site, &headers, &path),
+        code: code.clone(),
+        message: None,
+        result: None,
+    };
+    if code.is_empty() {
+        return render(&page);
+    }
+    let status = match crate::api::lookup(&state, &site, &client, &code).await {
+        Ok(Some(d)) => {
+            page.result = Some(LookupResult {
+                code: d.code.to_string(),
+                procedure: site
+                    .tenant
+                    .procedure(&d.procedure_code)
+                    .map_or_else(|| d.procedure_code.clone(), |p| p.name.get(site.lang).to_owned()),
+                status: d.status.label(site.lang),
+                received_at: local_time(&site, d.received_at),
+                due_at: local_time(&site, d.due_at),
+            });
+            StatusCode::OK
+        }
+        Ok(None) => {
+            page.message = Some(site.lang.pick(
+                format!("Không tìm thấy hồ sơ mã {code}. Vui lòng kiểm tra lại mã trên giấy tiếp nhận."),
+                format!("No dossier has the code {code}. Please check the code on your receipt."),
+            ));
+            StatusCode::NOT_FOUND
+        }
+        Err(failure) => {
+            page.message = Some(failure.message.get(site.lang).to_owned());
+            let response = (failure.status, render(&page)).into_response();
+            return failure.with_headers(response);
+        }
+    };
+    (status, render(&page)).into_response()
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    page: PageCtx,
+    title: &'static str,
+    message: String,
+}
+
+/// The page for a path that does not exist on a tenant host.
+pub(crate) async fn not_found(State(state): State<AppState>, site: Site, headers: HeaderMap) -> Response {
+    let l = labels(site.lang);
+    let page = ErrorPage {
+        page: PageCtx::new(&state, &site, &headers, "/"),
+        title: l.not_found_title,
+        message: site
+            .lang
+            .pick("Trang bạn tìm không có trên cổng này.", "The page you are looking for is not on this portal.")
+            .to_owned(),
+    };
+    (StatusCode::NOT_FOUND, render(&page)).into_response()
+}
+
+/// `/branding.css`: the tenant's colours as CSS variables (a stylesheet, not inline styles, so
+/// that the content security policy can forbid inline styles).
+pub(crate) async fn branding_css(site: Site) -> Response {
+    let b = &site.tenant.manifest.branding;
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300")),
+        ],
+        format!(":root {{ --primary: {}; --accent: {}; }}\n", b.primary_color, b.accent_color),
+    )
+        .into_response()
+}
+
+/// `/logo`: the tenant's logo.
+pub(crate) async fn logo(site: Site) -> Response {
+    match &site.tenant.logo {
+        Some(logo) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(logo.content_type())),
+                (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+                // An SVG is a document: never let it run scripts when opened directly.
+                (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox")),
+            ],
+            logo.bytes.clone(),
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// `/static/site.css`.
+pub(crate) async fn site_css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+        ],
+        include_str!("../static/site.css"),
+    )
+        .into_response()
+}

@@ -1,0 +1,185 @@
+//! The tenants this node serves, indexed by host name.
+//!
+//! Built from the stored tenants at start-up and rebuilt whenever tenants change; requests read
+//! it without locking (an `ArcSwap` of an immutable map), so a rebuild never blocks a request
+//! and a request never sees half a rebuild.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use motcua_core::calendar::WorkingCalendar;
+use motcua_core::lang::Lang;
+use motcua_core::procedure::ProcedureInfo;
+use motcua_core::tenant::{DomainSuffix, Logo, TenantManifest};
+use motcua_store::TenantId;
+use motcua_store::tenants::{StoredTenant, TenantStatus};
+
+/// One tenant as its sites need it.
+#[derive(Debug)]
+pub struct TenantSite {
+    /// Its id in storage.
+    pub id: TenantId,
+    /// Whether an operator suspended it.
+    pub suspended: bool,
+    /// Its manifest.
+    pub manifest: TenantManifest,
+    /// Its working calendar, compiled.
+    pub calendar: WorkingCalendar,
+    /// Its active procedures, in catalogue order (by Vietnamese name).
+    pub procedures: Vec<ProcedureInfo>,
+    /// Its logo.
+    pub logo: Option<Logo>,
+    /// The primary Vietnamese host.
+    pub vi_host: String,
+    /// The primary English host.
+    pub en_host: String,
+}
+
+impl TenantSite {
+    /// The primary host of a language.
+    pub fn host(&self, lang: Lang) -> &str {
+        lang.pick(&self.vi_host, &self.en_host)
+    }
+
+    /// The active procedure with a national code.
+    pub fn procedure(&self, code: &str) -> Option<&ProcedureInfo> {
+        self.procedures.iter().find(|p| p.code.to_string() == code)
+    }
+}
+
+/// What a host name resolves to.
+#[derive(Clone, Debug)]
+pub struct Binding {
+    /// The tenant.
+    pub site: Arc<TenantSite>,
+    /// The language of this host.
+    pub lang: Lang,
+    /// `false` for an alias, which redirects to the primary host of its language.
+    pub primary: bool,
+}
+
+/// A host name claimed by two tenants; the later one is not served on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostClash {
+    /// The host.
+    pub host: String,
+    /// The tenant that keeps it.
+    pub kept: String,
+    /// The tenant refused.
+    pub refused: String,
+}
+
+/// The host index.
+#[derive(Debug)]
+pub struct Sites {
+    suffix: DomainSuffix,
+    by_host: ArcSwap<HashMap<String, Binding>>,
+}
+
+impl Sites {
+    /// An empty index for `suffix`.
+    pub fn new(suffix: DomainSuffix) -> Self {
+        Self {
+            suffix,
+            by_host: ArcSwap::from_pointee(HashMap::new()),
+        }
+    }
+
+    /// The domain suffix in use.
+    pub fn suffix(&self) -> &DomainSuffix {
+        &self.suffix
+    }
+
+    /// Replaces the whole index with `tenants`; returns the host names that two tenants claimed
+    /// (storage refuses such manifests, so this only reports damage done by hand).
+    pub fn replace(&self, tenants: Vec<StoredTenant>) -> Vec<HostClash> {
+        let mut map: HashMap<String, Binding> = HashMap::new();
+        let mut clashes = Vec::new();
+        for stored in tenants {
+            let site = Arc::new(site(stored, &self.suffix));
+            for binding in site.manifest.domains.hosts(&self.suffix) {
+                if let Some(existing) = map.get(&binding.host) {
+                    clashes.push(HostClash {
+                        host: binding.host,
+                        kept: existing.site.manifest.slug.to_string(),
+                        refused: site.manifest.slug.to_string(),
+                    });
+                    continue;
+                }
+                map.insert(
+                    binding.host,
+                    Binding {
+                        site: Arc::clone(&site),
+                        lang: binding.lang,
+                        primary: binding.primary,
+                    },
+                );
+            }
+        }
+        self.by_host.store(Arc::new(map));
+        clashes
+    }
+
+    /// The binding of a `Host` header value (any port and trailing dot ignored, any case).
+    pub fn resolve(&self, host: &str) -> Option<Binding> {
+        let name = strip_port(host).trim_end_matches('.');
+        let map = self.by_host.load();
+        if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            map.get(&name.to_ascii_lowercase()).cloned()
+        } else {
+            map.get(name).cloned()
+        }
+    }
+
+    /// How many tenants are served.
+    pub fn tenant_count(&self) -> usize {
+        let map = self.by_host.load();
+        let mut ids: Vec<i64> = map.values().map(|b| b.site.id.0).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len()
+    }
+}
+
+/// `host:port` → `host`; IPv6 literals (`[::1]:8080`) are kept whole, they name no tenant.
+pub(crate) fn strip_port(host: &str) -> &str {
+    if host.starts_with('[') {
+        return host;
+    }
+    host.rsplit_once(':').map_or(host, |(name, _)| name)
+}
+
+fn site(stored: StoredTenant, suffix: &DomainSuffix) -> TenantSite {
+    let bundle = stored.bundle;
+    let manifest = bundle.manifest;
+    // The manifest was validated, calendar included, before it was stored.
+    let calendar = WorkingCalendar::new(&manifest.calendar).unwrap_or_else(|err| {
+        tracing::error!(tenant = %manifest.slug, %err, "stored calendar is invalid; using the default");
+        WorkingCalendar::new(&Default::default()).expect("the default calendar is valid")
+    });
+    let mut procedures: Vec<ProcedureInfo> = bundle.procedures.into_iter().map(|p| p.info).collect();
+    procedures.sort_by(|a, b| a.name.vi.cmp(&b.name.vi));
+    TenantSite {
+        id: stored.id,
+        suspended: stored.status == TenantStatus::Suspended,
+        vi_host: manifest.domains.primary_host(Lang::Vi, suffix),
+        en_host: manifest.domains.primary_host(Lang::En, suffix),
+        calendar,
+        procedures,
+        logo: bundle.logo,
+        manifest,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_port;
+
+    #[test]
+    fn ports_are_ignored() {
+        assert_eq!(strip_port("dichvucong.thanhhoa.localhost:8080"), "dichvucong.thanhhoa.localhost");
+        assert_eq!(strip_port("dichvucong.thanhhoa.gov.vn"), "dichvucong.thanhhoa.gov.vn");
+        assert_eq!(strip_port("[::1]:8080"), "[::1]:8080");
+    }
+}

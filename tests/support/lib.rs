@@ -1,0 +1,325 @@
+//! Shared support for the platform's cross-crate tests: a fresh database per test on SQLite and
+//! on PostgreSQL, the demo tenants, and an in-process application to send requests to.
+//!
+//! PostgreSQL and Redis are required: a test that needs them fails with a clear message when they
+//! are unreachable, it never skips (`tests/run` starts them when they are down). Their addresses
+//! default to the local services and can be changed with `MOTCUA_TEST_POSTGRES_URL` and
+//! `MOTCUA_TEST_REDIS_URL`.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use motcua_core::tenant::TenantBundle;
+use motcua_store::cache::{Cache, MemoryCache, RedisCache};
+use motcua_store::{Store, StoreOptions, tenants};
+use motcua_web::sites::Sites;
+use motcua_web::{AppState, WebConfig, app, metrics_handle};
+use sea_orm::{ConnectionTrait, Database};
+use tower::ServiceExt;
+
+/// Which database a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file in a temporary directory.
+    Sqlite,
+    /// A fresh schema on the PostgreSQL server.
+    Postgres,
+}
+
+/// The PostgreSQL server tests use.
+pub fn postgres_url() -> String {
+    std::env::var("MOTCUA_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// The Redis server tests use.
+pub fn redis_url() -> String {
+    std::env::var("MOTCUA_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
+}
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A database for one test; a PostgreSQL schema is dropped when the test ends.
+#[derive(Debug)]
+pub struct TestDb {
+    /// The store, migrated.
+    pub store: Store,
+    /// Its backend.
+    pub backend: Backend,
+    /// The options it was opened with (to open more pools, as more nodes would).
+    pub options: StoreOptions,
+    schema: Option<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name() -> String {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    format!(
+        "motcua_test_{secs}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+async fn admin_connection() -> sea_orm::DatabaseConnection {
+    let url = postgres_url();
+    match Database::connect(url.as_str()).await {
+        Ok(db) => db,
+        Err(e) => panic!(
+            "PostgreSQL is unreachable at {url}: {e}\n\
+             The tests need it; `tests/run` starts it when it is down, or set MOTCUA_TEST_POSTGRES_URL."
+        ),
+    }
+}
+
+/// Drops schemas left by test processes that died more than an hour ago (once per process).
+async fn sweep_old_schemas(db: &sea_orm::DatabaseConnection) {
+    static SWEPT: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    SWEPT
+        .get_or_init(|| async {
+            let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            let rows = db
+                .query_all_raw(sea_orm::Statement::from_string(
+                    db.get_database_backend(),
+                    "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'motcua_test_%'",
+                ))
+                .await
+                .unwrap_or_default();
+            for row in rows {
+                let Ok(name) = row.try_get_by_index::<String>(0) else { continue };
+                let created: u64 = name.split('_').nth(2).and_then(|s| s.parse().ok()).unwrap_or(now);
+                if now.saturating_sub(created) > 3600 {
+                    let _ = db.execute_unprepared(&format!("DROP SCHEMA IF EXISTS {name} CASCADE")).await;
+                }
+            }
+        })
+        .await;
+}
+
+impl TestDb {
+    /// A fresh, migrated database on `backend`.
+    pub async fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("a temporary directory");
+                let options = StoreOptions::new(format!("sqlite://{}", dir.path().join("test.db").display()));
+                let store = Store::connect(&options).await.expect("SQLite opens");
+                store.migrate().await.expect("migrations run on SQLite");
+                Self {
+                    store,
+                    backend,
+                    options,
+                    schema: None,
+                    _dir: Some(dir),
+                }
+            }
+            Backend::Postgres => {
+                let admin = admin_connection().await;
+                sweep_old_schemas(&admin).await;
+                let schema = unique_name();
+                admin
+                    .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+                    .await
+                    .expect("a test schema");
+                let mut options = StoreOptions::new(postgres_url());
+                options.schema = Some(schema.clone());
+                options.max_connections = 8;
+                let store = Store::connect(&options).await.expect("PostgreSQL opens");
+                store.migrate().await.expect("migrations run on PostgreSQL");
+                Self {
+                    store,
+                    backend,
+                    options,
+                    schema: Some(schema),
+                    _dir: None,
+                }
+            }
+        }
+    }
+
+    /// Another connection pool on the same database, as a second node would have.
+    pub async fn another_node(&self) -> Store {
+        Store::connect(&self.options).await.expect("a second pool")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some(schema) = self.schema.take() else { return };
+        // Drop runs outside any runtime guarantee: use a short-lived thread with its own runtime.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            if let Ok(rt) = rt {
+                rt.block_on(async {
+                    if let Ok(db) = Database::connect(postgres_url().as_str()).await {
+                        let _ = db.execute_unprepared(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await;
+                        let _ = db.close().await;
+                    }
+                });
+            }
+        })
+        .join();
+    }
+}
+
+/// The demo tenants shipped in `tenants/`.
+pub fn demo_bundles() -> Vec<TenantBundle> {
+    let root = repo_root().join("tenants");
+    motcua::tenant_dir::list(&root)
+        .expect("the tenants directory")
+        .iter()
+        .map(|dir| match motcua::tenant_dir::read(dir) {
+            Ok(b) => b,
+            Err(e) => panic!("demo tenant {} is invalid:\n{e}", dir.display()),
+        })
+        .collect()
+}
+
+/// The demo tenant with `slug`.
+pub fn demo_bundle(slug: &str) -> TenantBundle {
+    demo_bundles()
+        .into_iter()
+        .find(|b| b.manifest.slug.as_str() == slug)
+        .unwrap_or_else(|| panic!("no demo tenant {slug}"))
+}
+
+/// A Redis cache with a prefix of its own.
+pub async fn redis_cache() -> RedisCache {
+    let url = redis_url();
+    match RedisCache::connect(&url, &unique_name()).await {
+        Ok(c) => c,
+        Err(e) => panic!(
+            "Redis is unreachable at {url}: {e}\n\
+             The tests need it; `tests/run` starts it when it is down, or set MOTCUA_TEST_REDIS_URL."
+        ),
+    }
+}
+
+/// An application serving the demo tenants on `db`.
+#[derive(Debug)]
+pub struct TestApp {
+    /// The router.
+    pub router: Router,
+    /// Its state.
+    pub state: AppState,
+    /// The database (kept alive as long as the app).
+    pub db: TestDb,
+}
+
+impl TestApp {
+    /// The demo tenants on a fresh database of `backend`, with the in-process cache.
+    pub async fn new(backend: Backend) -> Self {
+        Self::with(backend, Arc::new(MemoryCache::default()), WebConfig::default()).await
+    }
+
+    /// The demo tenants with a given cache and settings.
+    pub async fn with(backend: Backend, cache: Arc<dyn Cache>, config: WebConfig) -> Self {
+        let db = TestDb::new(backend).await;
+        for bundle in demo_bundles() {
+            tenants::apply(&db.store, &bundle).await.expect("demo tenants apply");
+        }
+        let sites = Arc::new(Sites::new(motcua_core::tenant::DomainSuffix::development()));
+        let clashes = sites.replace(tenants::load_all(&db.store).await.expect("tenants load"));
+        assert!(clashes.is_empty(), "{clashes:?}");
+        let state = AppState {
+            store: db.store.clone(),
+            cache,
+            sites,
+            metrics: metrics_handle(),
+            config: Arc::new(config),
+        };
+        Self {
+            router: app(state.clone()),
+            state,
+            db,
+        }
+    }
+
+    /// Sends a request.
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(req).await.expect("the router answers");
+        Reply::read(response).await
+    }
+
+    /// `GET path` on `host`.
+    pub async fn get(&self, host: &str, path: &str) -> Reply {
+        self.send(Request::get(path).header("host", host).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// `POST path` on `host` with a JSON body and extra headers.
+    pub async fn post_json(&self, host: &str, path: &str, body: &serde_json::Value, headers: &[(&str, &str)]) -> Reply {
+        let mut req = Request::post(path)
+            .header("host", host)
+            .header("content-type", "application/json");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::from(body.to_string())).unwrap()).await
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: axum::http::HeaderMap,
+    /// The body as text.
+    pub body: String,
+}
+
+impl Reply {
+    async fn read(response: Response<Body>) -> Self {
+        let (parts, body) = response.into_parts();
+        let bytes = body.collect().await.expect("the body").to_bytes();
+        Self {
+            status: parts.status,
+            headers: parts.headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// Declares, for each `async fn name(backend: Backend)`, one test per backend:
+/// `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! backend_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::Backend::Sqlite).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::Backend::Postgres).await;
+                }
+            }
+        )*
+    };
+}
