@@ -36,7 +36,9 @@ async fn submitting_gives_a_code_and_the_due_date_on_the_tenant_calendar(backend
     let app = TestApp::new(backend).await;
     let p = online_procedure();
     let before = Utc::now();
-    let r = app.post_json(VI, "/api/v1/dossiers", &submission(&p), &[]).await;
+    let r = app
+        .post_json(VI, "/api/v1/dossiers", &submission(&p), &[])
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let body = r.json();
     let code = body["code"].as_str().unwrap();
@@ -56,7 +58,9 @@ async fn submitting_gives_a_code_and_the_due_date_on_the_tenant_calendar(backend
     assert!(due > received);
 
     // The next one counts on.
-    let r = app.post_json(EN, "/api/v1/dossiers", &submission(&p), &[]).await;
+    let r = app
+        .post_json(EN, "/api/v1/dossiers", &submission(&p), &[])
+        .await;
     assert!(r.json()["code"].as_str().unwrap().ends_with("-0002"));
     assert_eq!(r.json()["status"]["label"], "Newly registered");
 }
@@ -65,15 +69,24 @@ async fn a_retried_submission_returns_the_same_dossier(backend: Backend) {
     let app = TestApp::new(backend).await;
     let p = online_procedure();
     let key = [("idempotency-key", "4d7b1c0e-retry")];
-    let first = app.post_json(VI, "/api/v1/dossiers", &submission(&p), &key).await;
-    let again = app.post_json(VI, "/api/v1/dossiers", &submission(&p), &key).await;
+    let first = app
+        .post_json(VI, "/api/v1/dossiers", &submission(&p), &key)
+        .await;
+    let again = app
+        .post_json(VI, "/api/v1/dossiers", &submission(&p), &key)
+        .await;
     assert_eq!(first.status, StatusCode::CREATED);
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
     assert_eq!(first.json()["code"], again.json()["code"]);
     let too_long = "k".repeat(201);
     let r = app
-        .post_json(VI, "/api/v1/dossiers", &submission(&p), &[("idempotency-key", too_long.as_str())])
+        .post_json(
+            VI,
+            "/api/v1/dossiers",
+            &submission(&p),
+            &[("idempotency-key", too_long.as_str())],
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.json()["error"]["code"], "invalid_idempotency_key");
@@ -87,16 +100,29 @@ async fn bad_submissions_get_clear_errors_in_the_host_language(backend: Backend)
     unknown["procedure"] = json!("9.999999");
     let r = app.post_json(VI, "/api/v1/dossiers", &unknown, &[]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(r.json(), json!({"error": {"code": "unknown_procedure", "message": "Không có thủ tục mã 9.999999."}}));
+    assert_eq!(
+        r.json(),
+        json!({"error": {"code": "unknown_procedure", "message": "Không có thủ tục mã 9.999999."}})
+    );
     let r = app.post_json(EN, "/api/v1/dossiers", &unknown, &[]).await;
-    assert_eq!(r.json()["error"]["message"], "There is no procedure with code 9.999999.");
+    assert_eq!(
+        r.json()["error"]["message"],
+        "There is no procedure with code 9.999999."
+    );
 
     let mut bad_id = submission(&p);
     bad_id["applicant"]["id_number"] = json!("12345");
     let r = app.post_json(EN, "/api/v1/dossiers", &bad_id, &[]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.json()["error"]["code"], "invalid_body");
-    assert!(r.json()["error"]["message"].as_str().unwrap().contains("12 digits"), "{}", r.body);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("12 digits"),
+        "{}",
+        r.body
+    );
 
     let mut no_name = submission(&p);
     no_name["applicant"]["name"] = json!("   ");
@@ -111,7 +137,11 @@ async fn bad_submissions_get_clear_errors_in_the_host_language(backend: Backend)
     let mut extra = submission(&p);
     extra["surprise"] = json!(true);
     let r = app.post_json(VI, "/api/v1/dossiers", &extra, &[]).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "unknown fields are refused");
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown fields are refused"
+    );
 
     let r = app
         .send(
@@ -140,7 +170,9 @@ async fn bad_submissions_get_clear_errors_in_the_host_language(backend: Backend)
     }
 
     // Nothing above created a dossier.
-    let r = app.post_json(VI, "/api/v1/dossiers", &submission(&p), &[]).await;
+    let r = app
+        .post_json(VI, "/api/v1/dossiers", &submission(&p), &[])
+        .await;
     assert!(r.json()["code"].as_str().unwrap().ends_with("-0001"));
 
     let r = app.get(VI, "/api/v1/nothing-here").await;
@@ -159,7 +191,9 @@ async fn procedures_not_offered_online_refuse_online_dossiers(backend: Backend) 
         .map(|s| {
             let mut file = s.file.clone();
             if s.info.code == p.code {
-                file.text = file.text.replacen(&format!("level: {}", p.level.number()), "level: 2", 1);
+                file.text =
+                    file.text
+                        .replacen(&format!("level: {}", p.level.number()), "level: 2", 1);
             }
             file
         })
@@ -171,42 +205,79 @@ async fn procedures_not_offered_online_refuse_online_dossiers(backend: Backend) 
         bundle.logo.as_ref().map(|l| l.bytes.clone()),
     )
     .unwrap();
-    motcua_store::tenants::apply(&app.state.store, &changed).await.unwrap();
-    app.state.sites.replace(motcua_store::tenants::load_all(&app.state.store).await.unwrap());
+    motcua_store::tenants::apply(&app.state.store, &changed)
+        .await
+        .unwrap();
+    app.state.sites.replace(
+        motcua_store::tenants::load_all(&app.state.store)
+            .await
+            .unwrap(),
+    );
 
-    let r = app.post_json(EN, "/api/v1/dossiers", &submission(&p), &[]).await;
+    let r = app
+        .post_json(EN, "/api/v1/dossiers", &submission(&p), &[])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["error"]["code"], "procedure_not_online");
-    assert!(r.json()["error"]["message"].as_str().unwrap().contains("one-stop desk"));
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("one-stop desk")
+    );
 }
 
 async fn the_public_lookup_shows_progress_and_nothing_personal(backend: Backend) {
     let app = TestApp::new(backend).await;
     let p = online_procedure();
-    let code = app.post_json(VI, "/api/v1/dossiers", &submission(&p), &[]).await.json()["code"]
+    let code = app
+        .post_json(VI, "/api/v1/dossiers", &submission(&p), &[])
+        .await
+        .json()["code"]
         .as_str()
         .unwrap()
         .to_owned();
 
-    let r = app.get(EN, &format!("/api/v1/dossiers/{code}/status")).await;
+    let r = app
+        .get(EN, &format!("/api/v1/dossiers/{code}/status"))
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     let body = r.json();
     assert_eq!(body["code"], code.as_str());
     assert_eq!(body["status"]["label"], "Newly registered");
-    assert_eq!(body["procedure"]["name"], p.name.get(motcua_core::lang::Lang::En));
+    assert_eq!(
+        body["procedure"]["name"],
+        p.name.get(motcua_core::lang::Lang::En)
+    );
     for personal in ["Nguyễn", "038095001234", "0912", "applicant", "form"] {
-        assert!(!r.body.contains(personal), "the lookup leaks {personal}: {}", r.body);
+        assert!(
+            !r.body.contains(personal),
+            "the lookup leaks {personal}: {}",
+            r.body
+        );
     }
 
     // Another tenant's host does not know the code.
-    let r = app.get("dichvucong.hochiminhcity.localhost", &format!("/api/v1/dossiers/{code}/status")).await;
+    let r = app
+        .get(
+            "dichvucong.hochiminhcity.localhost",
+            &format!("/api/v1/dossiers/{code}/status"),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.json()["error"]["code"], "not_found");
 
-    let r = app.get(VI, "/api/v1/dossiers/000.00.01.H56-261399-0001/status").await;
+    let r = app
+        .get(VI, "/api/v1/dossiers/000.00.01.H56-261399-0001/status")
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.json()["error"]["code"], "invalid_dossier_code");
-    assert!(r.json()["error"]["message"].as_str().unwrap().contains("không phải là mã hồ sơ"));
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("không phải là mã hồ sơ")
+    );
 }
 
 async fn the_public_lookup_is_rate_limited(backend: Backend) {
@@ -216,29 +287,47 @@ async fn the_public_lookup_is_rate_limited(backend: Backend) {
     };
     let app = TestApp::with(backend, Arc::new(MemoryCache::default()), config).await;
     for _ in 0..3 {
-        let r = app.get(VI, "/api/v1/dossiers/000.00.01.H56-260302-0001/status").await;
+        let r = app
+            .get(VI, "/api/v1/dossiers/000.00.01.H56-260302-0001/status")
+            .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
-    let r = app.get(VI, "/api/v1/dossiers/000.00.01.H56-260302-0001/status").await;
+    let r = app
+        .get(VI, "/api/v1/dossiers/000.00.01.H56-260302-0001/status")
+        .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(r.header("retry-after"), Some("60"));
     assert_eq!(r.json()["error"]["code"], "rate_limited");
     let r = app.get(VI, "/lookup?code=000.00.01.H56-260302-0001").await;
-    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "the page shares the limit");
+    assert_eq!(
+        r.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the page shares the limit"
+    );
 }
 
 async fn the_catalogue_lists_the_tenant_procedures(backend: Backend) {
     let app = TestApp::new(backend).await;
     let bundle = demo_bundle("botuphap");
-    let r = app.get("e-services.moj.localhost", "/api/v1/procedures").await;
+    let r = app
+        .get("e-services.moj.localhost", "/api/v1/procedures")
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     let list = r.json()["procedures"].as_array().unwrap().clone();
     assert_eq!(list.len(), bundle.procedures.len());
     let first = &bundle.procedures[0].info;
-    let r = app.get("e-services.moj.localhost", &format!("/api/v1/procedures/{}", first.code)).await;
+    let r = app
+        .get(
+            "e-services.moj.localhost",
+            &format!("/api/v1/procedures/{}", first.code),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["info"]["name"]["vi"], first.name.vi.as_str());
-    assert_eq!(r.json()["local_code"], format!("{}.000.00.00.G15", first.code));
+    assert_eq!(
+        r.json()["local_code"],
+        format!("{}.000.00.00.G15", first.code)
+    );
 }
 
 backend_tests!(

@@ -20,21 +20,36 @@ async fn ready_when_database_and_cache_answer(backend: Backend) {
 
 async fn metrics_count_requests_by_route(backend: Backend) {
     let app = TestApp::new(backend).await;
-    app.get("dichvucong.thanhhoa.localhost", "/api/v1/dossiers/000.00.01.H56-260302-0001/status").await;
+    app.get(
+        "dichvucong.thanhhoa.localhost",
+        "/api/v1/dossiers/000.00.01.H56-260302-0001/status",
+    )
+    .await;
     let r = app.get("127.0.0.1", "/metrics").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
-        r.body.lines().any(|l| l.starts_with("motcua_http_requests_total{")
-            && l.contains("route=\"/api/v1/dossiers/{code}/status\"")
-            && l.contains("status=\"404\"")),
+        r.body
+            .lines()
+            .any(|l| l.starts_with("motcua_http_requests_total{")
+                && l.contains("route=\"/api/v1/dossiers/{code}/status\"")
+                && l.contains("status=\"404\"")),
         "{}",
         r.body
     );
-    assert!(r.body.contains("motcua_http_request_duration_seconds_bucket"));
-    assert!(!r.body.contains("260302-0001"), "raw paths never become labels");
+    assert!(
+        r.body
+            .contains("motcua_http_request_duration_seconds_bucket")
+    );
+    assert!(
+        !r.body.contains("260302-0001"),
+        "raw paths never become labels"
+    );
 }
 
-backend_tests!(ready_when_database_and_cache_answer, metrics_count_requests_by_route);
+backend_tests!(
+    ready_when_database_and_cache_answer,
+    metrics_count_requests_by_route
+);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn not_ready_when_the_database_is_gone() {

@@ -8,15 +8,27 @@ async fn each_tenant_answers_on_its_two_hosts_in_their_languages(backend: Backen
     for (host, lang, name) in [
         ("dichvucong.thanhhoa.localhost", "vi", "Thanh Hóa"),
         ("e-services.thanhhoa.localhost", "en", "Thanh Hoa"),
-        ("dichvucong.hochiminhcity.localhost:8080", "vi", "Hồ Chí Minh"),
-        ("e-services.hochiminhcity.localhost:8080", "en", "Ho Chi Minh"),
+        (
+            "dichvucong.hochiminhcity.localhost:8080",
+            "vi",
+            "Hồ Chí Minh",
+        ),
+        (
+            "e-services.hochiminhcity.localhost:8080",
+            "en",
+            "Ho Chi Minh",
+        ),
         ("dichvucong.moj.localhost", "vi", "Tư pháp"),
         ("e-services.moj.localhost", "en", "Justice"),
         ("DICHVUCONG.ThanhHoa.localhost", "vi", "Thanh Hóa"),
     ] {
         let r = app.get(host, "/").await;
         assert_eq!(r.status, StatusCode::OK, "{host}");
-        assert!(r.body.contains(&format!("<html lang=\"{lang}\">")), "{host}: {}", &r.body[..200]);
+        assert!(
+            r.body.contains(&format!("<html lang=\"{lang}\">")),
+            "{host}: {}",
+            &r.body[..200]
+        );
         assert!(r.body.contains(name), "{host} shows {name}");
     }
 }
@@ -41,27 +53,42 @@ async fn an_unknown_host_gets_a_bare_404_naming_no_tenant(backend: Backend) {
         }
     }
     let r = app
-        .send(axum::http::Request::get("/").body(axum::body::Body::empty()).unwrap())
+        .send(
+            axum::http::Request::get("/")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "no Host header at all");
 }
 
 async fn aliases_redirect_to_the_primary_host_of_their_language(backend: Backend) {
     let app = TestApp::new(backend).await;
-    let r = app.get("dichvucong.binhduong.localhost:8080", "/lookup?code=abc").await;
+    let r = app
+        .get("dichvucong.binhduong.localhost:8080", "/lookup?code=abc")
+        .await;
     assert_eq!(r.status, StatusCode::PERMANENT_REDIRECT);
     assert_eq!(
         r.header("location"),
         Some("http://dichvucong.hochiminhcity.localhost:8080/lookup?code=abc")
     );
     let r = app.get("e-services.binhduong.localhost", "/").await;
-    assert_eq!(r.header("location"), Some("http://e-services.hochiminhcity.localhost/"));
+    assert_eq!(
+        r.header("location"),
+        Some("http://e-services.hochiminhcity.localhost/")
+    );
 }
 
 async fn each_host_sees_only_its_own_tenant(backend: Backend) {
     let app = TestApp::new(backend).await;
-    let th = app.get("dichvucong.thanhhoa.localhost", "/api/v1/procedures").await.json();
-    let hcm = app.get("dichvucong.hochiminhcity.localhost", "/api/v1/procedures").await.json();
+    let th = app
+        .get("dichvucong.thanhhoa.localhost", "/api/v1/procedures")
+        .await
+        .json();
+    let hcm = app
+        .get("dichvucong.hochiminhcity.localhost", "/api/v1/procedures")
+        .await
+        .json();
     assert_eq!(th["tenant"], "thanhhoa");
     assert_eq!(hcm["tenant"], "hochiminhcity");
     for p in th["procedures"].as_array().unwrap() {

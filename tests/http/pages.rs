@@ -8,33 +8,63 @@ use serde_json::json;
 async fn the_home_page_shows_name_procedures_and_lookup_box(backend: Backend) {
     let app = TestApp::new(backend).await;
     let bundle = demo_bundle("thanhhoa");
-    for (host, lang) in [("dichvucong.thanhhoa.localhost", Lang::Vi), ("e-services.thanhhoa.localhost", Lang::En)] {
+    for (host, lang) in [
+        ("dichvucong.thanhhoa.localhost", Lang::Vi),
+        ("e-services.thanhhoa.localhost", Lang::En),
+    ] {
         let r = app.get(host, "/").await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
         assert!(r.body.contains(&format!("<html lang=\"{}\">", lang.tag())));
-        assert!(r.body.contains(bundle.manifest.name.get(lang)), "tenant name in {lang:?}");
+        assert!(
+            r.body
+                .contains(&html_escape(bundle.manifest.name.get(lang))),
+            "tenant name in {lang:?}"
+        );
         for p in &bundle.procedures {
-            assert!(r.body.contains(&html_escape(p.info.name.get(lang))), "{} in {lang:?}", p.info.name.vi);
+            assert!(
+                r.body.contains(&html_escape(p.info.name.get(lang))),
+                "{} in {lang:?}",
+                p.info.name.vi
+            );
         }
-        assert!(r.body.contains("<form class=\"lookup\" action=\"/lookup\" method=\"get\""));
-        assert!(r.body.contains("<label for=\"code\">"), "the lookup box is labelled");
+        assert!(
+            r.body
+                .contains("<form class=\"lookup\" action=\"/lookup\" method=\"get\"")
+        );
+        assert!(
+            r.body.contains("<label for=\"code\">"),
+            "the lookup box is labelled"
+        );
         assert!(!r.body.contains("<script"), "no JavaScript needed");
     }
     let vi = app.get("dichvucong.thanhhoa.localhost:8080", "/").await;
     assert!(vi.body.contains("Tra cứu hồ sơ"));
-    assert!(vi.body.contains("href=\"http://e-services.thanhhoa.localhost:8080/\""), "language switch keeps the port");
+    assert!(
+        vi.body
+            .contains("href=\"http://e-services.thanhhoa.localhost:8080/\""),
+        "language switch keeps the port"
+    );
     let en = app.get("e-services.thanhhoa.localhost", "/").await;
     assert!(en.body.contains("Track a dossier"));
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&#34;").replace('\'', "&#39;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
 }
 
 async fn the_lookup_page_shows_the_stage_reached(backend: Backend) {
     let app = TestApp::new(backend).await;
-    let p = demo_bundle("thanhhoa").procedures.into_iter().find(|p| p.info.level.accepts_online()).unwrap().info;
+    let p = demo_bundle("thanhhoa")
+        .procedures
+        .into_iter()
+        .find(|p| p.info.level.accepts_online())
+        .unwrap()
+        .info;
     let code = app
         .post_json(
             "dichvucong.thanhhoa.localhost",
@@ -47,21 +77,46 @@ async fn the_lookup_page_shows_the_stage_reached(backend: Backend) {
         .as_str()
         .unwrap()
         .to_owned();
-    let r = app.get("dichvucong.thanhhoa.localhost", &format!("/lookup?code={code}")).await;
+    let r = app
+        .get(
+            "dichvucong.thanhhoa.localhost",
+            &format!("/lookup?code={code}"),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains(&code));
     assert!(r.body.contains("Mới đăng ký"));
     assert!(!r.body.contains("Phạm Thu Trang"), "no personal data");
-    let r = app.get("e-services.thanhhoa.localhost", &format!("/lookup?code=%20{code}%20")).await;
-    assert!(r.body.contains("Newly registered"), "surrounding spaces are forgiven");
+    let r = app
+        .get(
+            "e-services.thanhhoa.localhost",
+            &format!("/lookup?code=%20{code}%20"),
+        )
+        .await;
+    assert!(
+        r.body.contains("Newly registered"),
+        "surrounding spaces are forgiven"
+    );
 
-    let r = app.get("e-services.thanhhoa.localhost", "/lookup?code=not-a-code").await;
+    let r = app
+        .get("e-services.thanhhoa.localhost", "/lookup?code=not-a-code")
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("is not a dossier code"));
-    let r = app.get("dichvucong.thanhhoa.localhost", "/lookup?code=000.00.01.H56-260302-0042").await;
+    let r = app
+        .get(
+            "dichvucong.thanhhoa.localhost",
+            "/lookup?code=000.00.01.H56-260302-0042",
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.body.contains("Không tìm thấy hồ sơ"));
-    let r = app.get("dichvucong.thanhhoa.localhost", "/lookup?code=%3Cscript%3Ealert(1)%3C/script%3E").await;
+    let r = app
+        .get(
+            "dichvucong.thanhhoa.localhost",
+            "/lookup?code=%3Cscript%3Ealert(1)%3C/script%3E",
+        )
+        .await;
     assert!(!r.body.contains("<script>alert"), "input is escaped");
 }
 
@@ -70,7 +125,10 @@ async fn unknown_pages_get_a_page_in_the_visitor_language(backend: Backend) {
     let r = app.get("e-services.moj.localhost", "/no/such/page").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.body.contains("<html lang=\"en\">"));
-    assert!(r.body.contains("The page you are looking for is not on this portal."));
+    assert!(
+        r.body
+            .contains("The page you are looking for is not on this portal.")
+    );
     let r = app.get("dichvucong.moj.localhost", "/no/such/page").await;
     assert!(r.body.contains("Trang bạn tìm không có trên cổng này."));
 }
@@ -78,18 +136,36 @@ async fn unknown_pages_get_a_page_in_the_visitor_language(backend: Backend) {
 async fn branding_and_security_headers(backend: Backend) {
     let app = TestApp::new(backend).await;
     let bundle = demo_bundle("hochiminhcity");
-    let r = app.get("dichvucong.hochiminhcity.localhost", "/branding.css").await;
+    let r = app
+        .get("dichvucong.hochiminhcity.localhost", "/branding.css")
+        .await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains(bundle.manifest.branding.primary_color.as_str()));
+    assert!(
+        r.body
+            .contains(bundle.manifest.branding.primary_color.as_str())
+    );
     let r = app.get("dichvucong.hochiminhcity.localhost", "/logo").await;
     assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(r.header("content-type"), bundle.logo.as_ref().map(|l| l.content_type()));
-    assert!(r.header("content-security-policy").unwrap().contains("sandbox"));
+    assert_eq!(
+        r.header("content-type"),
+        bundle.logo.as_ref().map(|l| l.content_type())
+    );
+    assert!(
+        r.header("content-security-policy")
+            .unwrap()
+            .contains("sandbox")
+    );
     let r = app.get("dichvucong.hochiminhcity.localhost", "/").await;
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(r.header("x-frame-options"), Some("DENY"));
-    assert!(r.header("content-security-policy").unwrap().contains("script-src 'self'"));
-    let r = app.get("dichvucong.hochiminhcity.localhost", "/static/site.css").await;
+    assert!(
+        r.header("content-security-policy")
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+    let r = app
+        .get("dichvucong.hochiminhcity.localhost", "/static/site.css")
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.header("content-type"), Some("text/css; charset=utf-8"));
 }

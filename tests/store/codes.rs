@@ -10,15 +10,26 @@ use motcua_tests::{Backend, TestDb, backend_tests, demo_bundle};
 use sea_orm::{ConnectionTrait, Statement};
 
 async fn tenant(db: &TestDb) -> TenantId {
-    tenants::apply(&db.store, &demo_bundle("thanhhoa")).await.unwrap();
-    tenants::load(&db.store, "thanhhoa").await.unwrap().unwrap().id
+    tenants::apply(&db.store, &demo_bundle("thanhhoa"))
+        .await
+        .unwrap();
+    tenants::load(&db.store, "thanhhoa")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
 }
 
 fn unit(s: &str) -> EntityCode {
     s.parse().unwrap()
 }
 
-async fn issue(db: &motcua_store::Store, t: TenantId, u: EntityCode, day: NaiveDate) -> Result<String, StoreError> {
+async fn issue(
+    db: &motcua_store::Store,
+    t: TenantId,
+    u: EntityCode,
+    day: NaiveDate,
+) -> Result<String, StoreError> {
     let txn = db.tenant_txn(t).await?;
     let code = next_dossier_code(&txn, t, u, day).await?;
     txn.commit().await?;
@@ -32,16 +43,34 @@ async fn codes_count_per_unit_and_day(backend: Backend) {
     let d2 = NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
     let a = unit("000.00.01.H56");
     let b = unit("000.00.06.H56");
-    assert_eq!(issue(&db.store, t, a, d1).await.unwrap(), "000.00.01.H56-260302-0001");
-    assert_eq!(issue(&db.store, t, a, d1).await.unwrap(), "000.00.01.H56-260302-0002");
-    assert_eq!(issue(&db.store, t, b, d1).await.unwrap(), "000.00.06.H56-260302-0001");
-    assert_eq!(issue(&db.store, t, a, d2).await.unwrap(), "000.00.01.H56-260303-0001");
+    assert_eq!(
+        issue(&db.store, t, a, d1).await.unwrap(),
+        "000.00.01.H56-260302-0001"
+    );
+    assert_eq!(
+        issue(&db.store, t, a, d1).await.unwrap(),
+        "000.00.01.H56-260302-0002"
+    );
+    assert_eq!(
+        issue(&db.store, t, b, d1).await.unwrap(),
+        "000.00.06.H56-260302-0001"
+    );
+    assert_eq!(
+        issue(&db.store, t, a, d2).await.unwrap(),
+        "000.00.01.H56-260303-0001"
+    );
 
     // A rolled-back submission gives its number back: no gaps.
     let txn = db.store.tenant_txn(t).await.unwrap();
-    assert_eq!(next_dossier_code(&txn, t, a, d1).await.unwrap().to_string(), "000.00.01.H56-260302-0003");
+    assert_eq!(
+        next_dossier_code(&txn, t, a, d1).await.unwrap().to_string(),
+        "000.00.01.H56-260302-0003"
+    );
     txn.rollback().await.unwrap();
-    assert_eq!(issue(&db.store, t, a, d1).await.unwrap(), "000.00.01.H56-260302-0003");
+    assert_eq!(
+        issue(&db.store, t, a, d1).await.unwrap(),
+        "000.00.01.H56-260302-0003"
+    );
 }
 
 async fn the_ten_thousandth_code_of_a_day_is_refused(backend: Backend) {
@@ -59,29 +88,51 @@ async fn the_ten_thousandth_code_of_a_day_is_refused(backend: Backend) {
     ))
     .await
     .unwrap();
-    assert_eq!(issue(&db.store, t, u, day).await.unwrap(), "000.00.01.H56-260302-9999");
+    assert_eq!(
+        issue(&db.store, t, u, day).await.unwrap(),
+        "000.00.01.H56-260302-9999"
+    );
     for _ in 0..3 {
         let err = issue(&db.store, t, u, day).await.unwrap_err();
         assert!(matches!(err, StoreError::CodesExhausted { .. }), "{err}");
-        assert_eq!(err.to_string(), "the receiving unit 000.00.01.H56 has issued all 9999 dossier codes of 2026-03-02");
+        assert_eq!(
+            err.to_string(),
+            "the receiving unit 000.00.01.H56 has issued all 9999 dossier codes of 2026-03-02"
+        );
     }
     // Other units and the next day are unaffected.
-    assert_eq!(issue(&db.store, t, unit("000.00.06.H56"), day).await.unwrap(), "000.00.06.H56-260302-0001");
+    assert_eq!(
+        issue(&db.store, t, unit("000.00.06.H56"), day)
+            .await
+            .unwrap(),
+        "000.00.06.H56-260302-0001"
+    );
     let next = NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
-    assert_eq!(issue(&db.store, t, u, next).await.unwrap(), "000.00.01.H56-260303-0001");
+    assert_eq!(
+        issue(&db.store, t, u, next).await.unwrap(),
+        "000.00.01.H56-260303-0001"
+    );
 }
 
 async fn concurrent_nodes_never_issue_the_same_code(backend: Backend) {
     let db = TestDb::new(backend).await;
     let t = tenant(&db).await;
     let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
-    let units = [unit("000.00.01.H56"), unit("000.00.06.H56"), unit("000.00.07.H56")];
+    let units = [
+        unit("000.00.01.H56"),
+        unit("000.00.06.H56"),
+        unit("000.00.07.H56"),
+    ];
     // Four nodes (four pools), each with many concurrent submissions over three units.
     let mut nodes = vec![db.store.clone()];
     for _ in 0..3 {
         nodes.push(db.another_node().await);
     }
-    let per_node = if backend == Backend::Postgres { 100 } else { 40 };
+    let per_node = if backend == Backend::Postgres {
+        100
+    } else {
+        40
+    };
     let mut tasks = Vec::new();
     for (n, node) in nodes.iter().enumerate() {
         for i in 0..per_node {
@@ -100,7 +151,10 @@ async fn concurrent_nodes_never_issue_the_same_code(backend: Backend) {
     let mut per_unit: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for code in &codes {
         let (prefix, seq) = code.rsplit_once('-').unwrap();
-        per_unit.entry(prefix.to_owned()).or_default().push(seq.parse().unwrap());
+        per_unit
+            .entry(prefix.to_owned())
+            .or_default()
+            .push(seq.parse().unwrap());
     }
     assert_eq!(per_unit.len(), units.len());
     for (prefix, mut seqs) in per_unit {

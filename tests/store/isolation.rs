@@ -54,15 +54,24 @@ async fn row_level_security_confines_unfiltered_queries_to_the_tenant() {
         }
     }
     // The platform connection (table owner) sees everything.
-    assert_eq!(count(db.store.platform(), "SELECT count(*) FROM dossiers").await, 5);
+    assert_eq!(
+        count(db.store.platform(), "SELECT count(*) FROM dossiers").await,
+        5
+    );
 
     // A tenant transaction without any WHERE clause sees its own rows only, in every table.
     let txn = db.store.tenant_txn(a).await.unwrap();
     assert_eq!(count(&txn, "SELECT count(*) FROM dossiers").await, 3);
     assert_eq!(count(&txn, "SELECT count(*) FROM tenants").await, 1);
-    assert_eq!(count(&txn, "SELECT count(*) FROM dossier_code_counters").await, 1);
+    assert_eq!(
+        count(&txn, "SELECT count(*) FROM dossier_code_counters").await,
+        1
+    );
     let own_divisions = count(&txn, "SELECT count(*) FROM divisions").await;
-    assert_eq!(own_divisions as usize, demo_bundle("thanhhoa").manifest.divisions.len());
+    assert_eq!(
+        own_divisions as usize,
+        demo_bundle("thanhhoa").manifest.divisions.len()
+    );
     // Updates and deletes cannot reach another tenant's rows either.
     let updated = txn
         .execute_raw(Statement::from_string(
@@ -90,7 +99,9 @@ async fn row_level_security_confines_unfiltered_queries_to_the_tenant() {
     // Without a tenant named, the role sees nothing at all.
     let conn = db.store.platform();
     let txn = sea_orm::TransactionTrait::begin(conn).await.unwrap();
-    txn.execute_unprepared("SET LOCAL ROLE motcua_tenant").await.unwrap();
+    txn.execute_unprepared("SET LOCAL ROLE motcua_tenant")
+        .await
+        .unwrap();
     assert_eq!(count(&txn, "SELECT count(*) FROM dossiers").await, 0);
     txn.rollback().await.unwrap();
 }

@@ -7,8 +7,8 @@
 //! `MOTCUA_TEST_REDIS_URL`.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::Router;
@@ -64,7 +64,9 @@ pub struct TestDb {
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 fn unique_name() -> String {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     format!(
         "motcua_test_{secs}_{}_{}",
         std::process::id(),
@@ -88,7 +90,9 @@ async fn sweep_old_schemas(db: &sea_orm::DatabaseConnection) {
     static SWEPT: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
     SWEPT
         .get_or_init(|| async {
-            let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
             let rows = db
                 .query_all_raw(sea_orm::Statement::from_string(
                     db.get_database_backend(),
@@ -97,10 +101,18 @@ async fn sweep_old_schemas(db: &sea_orm::DatabaseConnection) {
                 .await
                 .unwrap_or_default();
             for row in rows {
-                let Ok(name) = row.try_get_by_index::<String>(0) else { continue };
-                let created: u64 = name.split('_').nth(2).and_then(|s| s.parse().ok()).unwrap_or(now);
+                let Ok(name) = row.try_get_by_index::<String>(0) else {
+                    continue;
+                };
+                let created: u64 = name
+                    .split('_')
+                    .nth(2)
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(now);
                 if now.saturating_sub(created) > 3600 {
-                    let _ = db.execute_unprepared(&format!("DROP SCHEMA IF EXISTS {name} CASCADE")).await;
+                    let _ = db
+                        .execute_unprepared(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
+                        .await;
                 }
             }
         })
@@ -113,7 +125,8 @@ impl TestDb {
         match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("a temporary directory");
-                let options = StoreOptions::new(format!("sqlite://{}", dir.path().join("test.db").display()));
+                let options =
+                    StoreOptions::new(format!("sqlite://{}", dir.path().join("test.db").display()));
                 let store = Store::connect(&options).await.expect("SQLite opens");
                 store.migrate().await.expect("migrations run on SQLite");
                 Self {
@@ -156,14 +169,20 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let Some(schema) = self.schema.take() else { return };
+        let Some(schema) = self.schema.take() else {
+            return;
+        };
         // Drop runs outside any runtime guarantee: use a short-lived thread with its own runtime.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
             if let Ok(rt) = rt {
                 rt.block_on(async {
                     if let Ok(db) = Database::connect(postgres_url().as_str()).await {
-                        let _ = db.execute_unprepared(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await;
+                        let _ = db
+                            .execute_unprepared(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                            .await;
                         let _ = db.close().await;
                     }
                 });
@@ -220,14 +239,21 @@ pub struct TestApp {
 impl TestApp {
     /// The demo tenants on a fresh database of `backend`, with the in-process cache.
     pub async fn new(backend: Backend) -> Self {
-        Self::with(backend, Arc::new(MemoryCache::default()), WebConfig::default()).await
+        Self::with(
+            backend,
+            Arc::new(MemoryCache::default()),
+            WebConfig::default(),
+        )
+        .await
     }
 
     /// The demo tenants with a given cache and settings.
     pub async fn with(backend: Backend, cache: Arc<dyn Cache>, config: WebConfig) -> Self {
         let db = TestDb::new(backend).await;
         for bundle in demo_bundles() {
-            tenants::apply(&db.store, &bundle).await.expect("demo tenants apply");
+            tenants::apply(&db.store, &bundle)
+                .await
+                .expect("demo tenants apply");
         }
         let sites = Arc::new(Sites::new(motcua_core::tenant::DomainSuffix::development()));
         let clashes = sites.replace(tenants::load_all(&db.store).await.expect("tenants load"));
@@ -248,25 +274,42 @@ impl TestApp {
 
     /// Sends a request.
     pub async fn send(&self, req: Request<Body>) -> Reply {
-        let response = self.router.clone().oneshot(req).await.expect("the router answers");
+        let response = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("the router answers");
         Reply::read(response).await
     }
 
     /// `GET path` on `host`.
     pub async fn get(&self, host: &str, path: &str) -> Reply {
-        self.send(Request::get(path).header("host", host).body(Body::empty()).unwrap())
-            .await
+        self.send(
+            Request::get(path)
+                .header("host", host)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
     }
 
     /// `POST path` on `host` with a JSON body and extra headers.
-    pub async fn post_json(&self, host: &str, path: &str, body: &serde_json::Value, headers: &[(&str, &str)]) -> Reply {
+    pub async fn post_json(
+        &self,
+        host: &str,
+        path: &str,
+        body: &serde_json::Value,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut req = Request::post(path)
             .header("host", host)
             .header("content-type", "application/json");
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        self.send(req.body(Body::from(body.to_string())).unwrap()).await
+        self.send(req.body(Body::from(body.to_string())).unwrap())
+            .await
     }
 }
 

@@ -94,7 +94,12 @@ impl Report {
     }
 
     /// Records a problem with a spanned value.
-    pub fn value<T>(&mut self, value: &Spanned<T>, message: impl Into<String>, hint: Option<String>) {
+    pub fn value<T>(
+        &mut self,
+        value: &Spanned<T>,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) {
         self.at(value.referenced, message, hint);
     }
 
@@ -118,7 +123,9 @@ impl Report {
 pub fn parse_yaml<T: DeserializeOwned>(file: &str, source: &str) -> Result<T, Diagnostics> {
     serde_saphyr::from_str::<T>(source).map_err(|err| {
         let location = err.location().unwrap_or(Location::UNKNOWN);
-        let raw = UserMessageFormatter.format_message(err.without_snippet()).into_owned();
+        let raw = UserMessageFormatter
+            .format_message(err.without_snippet())
+            .into_owned();
         let (message, hint) = explain(&raw);
         Diagnostics(vec![Diagnostic {
             file: file.to_owned(),
@@ -176,7 +183,10 @@ fn explain(raw: &str) -> (String, Option<String>) {
 }
 
 /// The candidate closest to `word`, when one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
@@ -212,7 +222,10 @@ mod tests {
         assert_eq!((d.line, d.column), (2, 1));
         assert_eq!(d.message, "unknown key `cuont`");
         assert_eq!(d.hint.as_deref(), Some("did you mean `count`?"));
-        assert_eq!(d.to_string(), "t.yaml:2:1: error: unknown key `cuont`\n  hint: did you mean `count`?");
+        assert_eq!(
+            d.to_string(),
+            "t.yaml:2:1: error: unknown key `cuont`\n  hint: did you mean `count`?"
+        );
     }
 
     #[test]

@@ -48,7 +48,10 @@ impl DossierStatus {
 
     /// The national portal's numeric code.
     pub fn national_code(self) -> u8 {
-        Self::ALL.iter().position(|s| *s == self).map_or(0, |i| i as u8 + 1)
+        Self::ALL
+            .iter()
+            .position(|s| *s == self)
+            .map_or(0, |i| i as u8 + 1)
     }
 
     /// The status with a national code.

@@ -33,8 +33,10 @@ impl FromStr for ProcedureCode {
         const EXPECTED: &str = "a digit, a dot and six digits, like 1.001193";
         let err = |reason| CodeError::new("procedure code", EXPECTED, s, reason);
         let (group, number) = s.split_once('.').ok_or_else(|| err("it has no dot"))?;
-        let group = crate::codes::digits(group, 1).ok_or_else(|| err("it must start with one digit"))?;
-        let number = crate::codes::digits(number, 6).ok_or_else(|| err("six digits must follow the dot"))?;
+        let group =
+            crate::codes::digits(group, 1).ok_or_else(|| err("it must start with one digit"))?;
+        let number =
+            crate::codes::digits(number, 6).ok_or_else(|| err("six digits must follow the dot"))?;
         Ok(Self {
             group: group as u8,
             number,
@@ -319,10 +321,16 @@ pub fn parse_procedure(
         report.value(
             &raw.info.division,
             format!("unknown division `{}`", raw.info.division.value),
-            Some(match did_you_mean(raw.info.division.value.as_str(), keys()) {
-                Some(k) => format!("did you mean `{k}`?"),
-                None => format!("the divisions of {} are: {}", tenant.slug, keys().collect::<Vec<_>>().join(", ")),
-            }),
+            Some(
+                match did_you_mean(raw.info.division.value.as_str(), keys()) {
+                    Some(k) => format!("did you mean `{k}`?"),
+                    None => format!(
+                        "the divisions of {} are: {}",
+                        tenant.slug,
+                        keys().collect::<Vec<_>>().join(", ")
+                    ),
+                },
+            ),
         );
     }
     if let Some(desk) = &raw.info.desk {
@@ -337,28 +345,47 @@ pub fn parse_procedure(
         }
     }
     if raw.info.time.value.value == 0 {
-        report.value(&raw.info.time, "the processing time must be at least 1", None);
+        report.value(
+            &raw.info.time,
+            "the processing time must be at least 1",
+            None,
+        );
     }
     if raw.info.cases.value.is_empty() {
         report.value(&raw.info.cases, "a procedure needs at least one case", None);
     }
     if raw.info.channels.value.is_empty() {
-        report.value(&raw.info.channels, "a procedure needs at least one channel", None);
+        report.value(
+            &raw.info.channels,
+            "a procedure needs at least one channel",
+            None,
+        );
     }
     let mut case_keys = HashSet::new();
     for case in &info.cases {
         if !case_keys.insert(case.key.as_str()) {
-            report.value(&raw.info.cases, format!("the case key `{}` is used twice", case.key), None);
+            report.value(
+                &raw.info.cases,
+                format!("the case key `{}` is used twice", case.key),
+                None,
+            );
         }
         if case.time.is_some_and(|t| t.value == 0) {
-            report.value(&raw.info.cases, format!("the case `{}` has a processing time of 0", case.key), None);
+            report.value(
+                &raw.info.cases,
+                format!("the case `{}` has a processing time of 0", case.key),
+                None,
+            );
         }
         let mut codes = HashSet::new();
         for doc in &case.documents {
             if !codes.insert(doc.code.as_str()) {
                 report.value(
                     &raw.info.cases,
-                    format!("the document code `{}` is used twice in case `{}`", doc.code, case.key),
+                    format!(
+                        "the document code `{}` is used twice in case `{}`",
+                        doc.code, case.key
+                    ),
                     None,
                 );
             }
@@ -367,7 +394,10 @@ pub fn parse_procedure(
     if info.level.accepts_online() && !info.channels.iter().any(|c| c.is_online()) {
         report.value(
             &raw.info.channels,
-            format!("a level {} procedure must accept dossiers online", info.level.number()),
+            format!(
+                "a level {} procedure must accept dossiers online",
+                info.level.number()
+            ),
             Some("add `online` to the channels".to_owned()),
         );
     }

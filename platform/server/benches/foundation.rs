@@ -23,11 +23,17 @@ use motcua_store::{Store, StoreOptions, TenantId, next_dossier_code, tenants};
 use sea_orm::{ConnectionTrait, Database};
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("the repository")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("the repository")
 }
 
 fn secs() -> u64 {
-    std::env::var("BENCH_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(5)
+    std::env::var("BENCH_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5)
 }
 
 async fn store_with_tenant(options: &StoreOptions) -> (Store, TenantId) {
@@ -35,7 +41,11 @@ async fn store_with_tenant(options: &StoreOptions) -> (Store, TenantId) {
     store.migrate().await.expect("migrations");
     let bundle = motcua::tenant_dir::read(&repo().join("tenants/thanhhoa")).expect("demo tenant");
     tenants::apply(&store, &bundle).await.expect("apply");
-    let id = tenants::load(&store, "thanhhoa").await.expect("load").expect("tenant").id;
+    let id = tenants::load(&store, "thanhhoa")
+        .await
+        .expect("load")
+        .expect("tenant")
+        .id;
     (store, id)
 }
 
@@ -84,7 +94,11 @@ async fn issue_codes(
 
 async fn codes(report: &mut Vec<(String, String, String)>) {
     let units: Vec<EntityCode> = (0..100)
-        .map(|i| format!("{:03}.00.{:02}.H56", i / 99, i % 99 + 1).parse().expect("unit code"))
+        .map(|i| {
+            format!("{:03}.00.{:02}.H56", i / 99, i % 99 + 1)
+                .parse()
+                .expect("unit code")
+        })
         .collect();
     let duration = Duration::from_secs(secs());
 
@@ -100,46 +114,94 @@ async fn codes(report: &mut Vec<(String, String, String)>) {
     // Each run has a day of its own, so that no run starts on counters another one advanced.
     let day = |d| NaiveDate::from_ymd_opt(2030, 1, d).expect("date");
     let many = issue_codes(&store, tenant, &units, day(1), 32, duration).await;
-    let one = issue_codes(&store, tenant, &units[..1], day(2), 32, duration.min(Duration::from_secs(2))).await;
-    report.push(("codes/s, PostgreSQL, 32 writers, 100 units".into(), format!("{many:.0}"), "≥ 5,000".into()));
-    report.push(("codes/s, PostgreSQL, 32 writers, 1 unit".into(), format!("{one:.0}"), "".into()));
+    let one = issue_codes(
+        &store,
+        tenant,
+        &units[..1],
+        day(2),
+        32,
+        duration.min(Duration::from_secs(2)),
+    )
+    .await;
+    report.push((
+        "codes/s, PostgreSQL, 32 writers, 100 units".into(),
+        format!("{many:.0}"),
+        "≥ 5,000".into(),
+    ));
+    report.push((
+        "codes/s, PostgreSQL, 32 writers, 1 unit".into(),
+        format!("{one:.0}"),
+        "".into(),
+    ));
     store.platform().clone().close().await.ok();
     if let Ok(admin) = Database::connect(pg.as_str()).await {
-        let _ = admin.execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE")).await;
+        let _ = admin
+            .execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE"))
+            .await;
     }
 
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut options = StoreOptions::new(format!("sqlite://{}", dir.path().join("bench.db").display()));
+    let mut options = StoreOptions::new(format!(
+        "sqlite://{}",
+        dir.path().join("bench.db").display()
+    ));
     options.max_connections = 32;
     let (store, tenant) = store_with_tenant(&options).await;
-    let many = issue_codes(&store, tenant, &units, day(1), 32, duration.min(Duration::from_secs(2))).await;
-    report.push(("codes/s, SQLite, 32 writers, 100 units".into(), format!("{many:.0}"), "".into()));
+    let many = issue_codes(
+        &store,
+        tenant,
+        &units,
+        day(1),
+        32,
+        duration.min(Duration::from_secs(2)),
+    )
+    .await;
+    report.push((
+        "codes/s, SQLite, 32 writers, 100 units".into(),
+        format!("{many:.0}"),
+        "".into(),
+    ));
 }
 
 fn calendar(report: &mut Vec<(String, String, String)>) {
     let bundle = motcua::tenant_dir::read(&repo().join("tenants/thanhhoa")).expect("demo tenant");
     let cal = WorkingCalendar::new(&bundle.manifest.calendar).expect("calendar");
-    let base = "2026-01-05T01:00:00Z".parse::<chrono::DateTime<Utc>>().expect("time");
+    let base = "2026-01-05T01:00:00Z"
+        .parse::<chrono::DateTime<Utc>>()
+        .expect("time");
     // Starts spread over two years, at every minute of the day; 1–30 working days.
-    let starts: Vec<_> = (0..10_000i64).map(|i| base + TimeDelta::minutes(i * 97 % (730 * 1440))).collect();
+    let starts: Vec<_> = (0..10_000i64)
+        .map(|i| base + TimeDelta::minutes(i * 97 % (730 * 1440)))
+        .collect();
     for s in &starts {
         std::hint::black_box(cal.due(*s, WorkingDuration::Days(1)));
     }
     let n = 3_000_000usize;
     let start = Instant::now();
     for i in 0..n {
-        let d = cal.due(starts[i % starts.len()], WorkingDuration::Days((i % 30) as u32 + 1));
+        let d = cal.due(
+            starts[i % starts.len()],
+            WorkingDuration::Days((i % 30) as u32 + 1),
+        );
         std::hint::black_box(d);
     }
     let rate = n as f64 / start.elapsed().as_secs_f64();
-    report.push(("calendar due/s, one core, 1-30 working days".into(), format!("{rate:.0}"), "≥ 1,000,000".into()));
+    report.push((
+        "calendar due/s, one core, 1-30 working days".into(),
+        format!("{rate:.0}"),
+        "≥ 1,000,000".into(),
+    ));
 }
 
 fn cold_start(report: &mut Vec<(String, String, String)>) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut times = Vec::new();
     for _ in 0..2 {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("port")
+            .local_addr()
+            .expect("addr")
+            .port();
         let start = Instant::now();
         let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
@@ -155,23 +217,40 @@ fn cold_start(report: &mut Vec<(String, String, String)>) {
             if ready(&url) {
                 break;
             }
-            assert!(start.elapsed() < Duration::from_secs(30), "serve never became ready");
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "serve never became ready"
+            );
             std::thread::sleep(Duration::from_millis(2));
         }
         times.push(start.elapsed());
-        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
         let _ = child.wait();
     }
-    report.push(("cold start to ready, fresh data dir (ms)".into(), format!("{:.0}", times[0].as_secs_f64() * 1000.0), "< 1,000".into()));
-    report.push(("cold start to ready, existing data dir (ms)".into(), format!("{:.0}", times[1].as_secs_f64() * 1000.0), "< 1,000".into()));
+    report.push((
+        "cold start to ready, fresh data dir (ms)".into(),
+        format!("{:.0}", times[0].as_secs_f64() * 1000.0),
+        "< 1,000".into(),
+    ));
+    report.push((
+        "cold start to ready, existing data dir (ms)".into(),
+        format!("{:.0}", times[1].as_secs_f64() * 1000.0),
+        "< 1,000".into(),
+    ));
 }
 
 /// A minimal HTTP/1.1 GET of /readyz, so that the bench measures the server, not a client library.
 fn ready(addr: &str) -> bool {
     use std::io::{Read, Write};
-    let Ok(mut s) = std::net::TcpStream::connect(addr) else { return false };
+    let Ok(mut s) = std::net::TcpStream::connect(addr) else {
+        return false;
+    };
     let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-    if s.write_all(b"GET /readyz HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n").is_err() {
+    if s.write_all(b"GET /readyz HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
+        .is_err()
+    {
         return false;
     }
     let mut buf = [0u8; 12];
@@ -184,7 +263,10 @@ fn main() {
         return;
     }
     let mut report = Vec::new();
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     rt.block_on(codes(&mut report));
     calendar(&mut report);
     cold_start(&mut report);

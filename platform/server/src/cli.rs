@@ -89,7 +89,12 @@ pub enum CalendarCommand {
         #[arg(long, value_name = "TIME")]
         from: String,
         /// Processing time in working days.
-        #[arg(long, value_name = "N", conflicts_with = "working_hours", required_unless_present = "working_hours")]
+        #[arg(
+            long,
+            value_name = "N",
+            conflicts_with = "working_hours",
+            required_unless_present = "working_hours"
+        )]
         working_days: Option<u32>,
         /// Processing time in working hours.
         #[arg(long, value_name = "N")]
@@ -158,8 +163,12 @@ fn out(args: std::fmt::Arguments<'_>) -> anyhow::Result<()> {
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     let url = config.database_url();
     if url.starts_with("sqlite:") {
-        std::fs::create_dir_all(config.data_dir())
-            .with_context(|| format!("creating the data directory {}", config.data_dir().display()))?;
+        std::fs::create_dir_all(config.data_dir()).with_context(|| {
+            format!(
+                "creating the data directory {}",
+                config.data_dir().display()
+            )
+        })?;
     }
     let mut options = StoreOptions::new(url);
     options.max_connections = config.database.max_connections;
@@ -178,7 +187,11 @@ pub async fn ready_store(config: &Config) -> anyhow::Result<Store> {
     } else {
         let pending = store.pending_migrations().await?;
         if !pending.is_empty() {
-            bail!("the database schema is behind ({} pending migration(s): {}); run `motcua migrate` first", pending.len(), pending.join(", "));
+            bail!(
+                "the database schema is behind ({} pending migration(s): {}); run `motcua migrate` first",
+                pending.len(),
+                pending.join(", ")
+            );
         }
     }
     Ok(store)
@@ -213,7 +226,11 @@ async fn tenant(config: &Config, cmd: TenantCommand) -> anyhow::Result<ExitCode>
                     None => ok = false,
                 }
             }
-            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         TenantCommand::Apply { dirs, dry_run } => {
             let mut bundles = Vec::new();
@@ -254,7 +271,13 @@ async fn tenant(config: &Config, cmd: TenantCommand) -> anyhow::Result<ExitCode>
             let suffix = config.domain_suffix()?;
             for t in tenants::load_all(&store).await? {
                 let m = &t.bundle.manifest;
-                let hosts: Vec<String> = m.domains.hosts(&suffix).into_iter().filter(|h| h.primary).map(|h| h.host).collect();
+                let hosts: Vec<String> = m
+                    .domains
+                    .hosts(&suffix)
+                    .into_iter()
+                    .filter(|h| h.primary)
+                    .map(|h| h.host)
+                    .collect();
                 out(format_args!(
                     "{}\t{}\t{:?}\t{}\t{}",
                     m.slug,
@@ -272,7 +295,8 @@ async fn tenant(config: &Config, cmd: TenantCommand) -> anyhow::Result<ExitCode>
 /// The calendar of a tenant: from the database when applied there, else from its directory.
 async fn tenant_calendar(config: &Config, slug: &str) -> anyhow::Result<WorkingCalendar> {
     let dir = config.tenants_dir().join(slug);
-    let db_has_it = if config.database.url.is_some() || config.data_dir().join("motcua.db").exists() {
+    let db_has_it = if config.database.url.is_some() || config.data_dir().join("motcua.db").exists()
+    {
         let store = ready_store(config).await?;
         tenants::load(&store, slug).await?
     } else {
@@ -280,22 +304,36 @@ async fn tenant_calendar(config: &Config, slug: &str) -> anyhow::Result<WorkingC
     };
     let manifest = match db_has_it {
         Some(t) => t.bundle.manifest,
-        None if dir.join(motcua_core::tenant::MANIFEST_FILE).is_file() => match tenant_dir::read(&dir) {
-            Ok(b) => b.manifest,
-            Err(DirError::Invalid(d)) => bail!("{d}"),
-            Err(DirError::Io(e)) => return Err(e),
-        },
-        None => bail!("no tenant `{slug}` in the database or in {}", config.tenants_dir().display()),
+        None if dir.join(motcua_core::tenant::MANIFEST_FILE).is_file() => {
+            match tenant_dir::read(&dir) {
+                Ok(b) => b.manifest,
+                Err(DirError::Invalid(d)) => bail!("{d}"),
+                Err(DirError::Io(e)) => return Err(e),
+            }
+        }
+        None => bail!(
+            "no tenant `{slug}` in the database or in {}",
+            config.tenants_dir().display()
+        ),
     };
     WorkingCalendar::new(&manifest.calendar).map_err(|e| anyhow::anyhow!("tenant {slug}: {e}"))
 }
 
 async fn calendar(config: &Config, cmd: CalendarCommand) -> anyhow::Result<ExitCode> {
     match cmd {
-        CalendarCommand::Due { tenant, from, working_days, working_hours } => {
+        CalendarCommand::Due {
+            tenant,
+            from,
+            working_days,
+            working_hours,
+        } => {
             let cal = tenant_calendar(config, &tenant.tenant).await?;
             let received: DateTime<Utc> = DateTime::parse_from_rfc3339(&from)
-                .with_context(|| format!("--from `{from}` is not an RFC 3339 time such as 2026-02-12T14:00:00+07:00"))?
+                .with_context(|| {
+                    format!(
+                        "--from `{from}` is not an RFC 3339 time such as 2026-02-12T14:00:00+07:00"
+                    )
+                })?
                 .with_timezone(&Utc);
             let (duration, what) = match (working_days, working_hours) {
                 (Some(d), _) => (WorkingDuration::Days(d), format!("{d} working day(s)")),
@@ -304,11 +342,20 @@ async fn calendar(config: &Config, cmd: CalendarCommand) -> anyhow::Result<ExitC
             };
             let start = cal.intake_start(received);
             let due = cal.add(start, duration);
-            out(format_args!("received:    {}", received.with_timezone(&cal.time_zone()).to_rfc3339()))?;
+            out(format_args!(
+                "received:    {}",
+                received.with_timezone(&cal.time_zone()).to_rfc3339()
+            ))?;
             if start != received {
-                out(format_args!("counts from: {}", start.with_timezone(&cal.time_zone()).to_rfc3339()))?;
+                out(format_args!(
+                    "counts from: {}",
+                    start.with_timezone(&cal.time_zone()).to_rfc3339()
+                ))?;
             }
-            out(format_args!("due:         {} ({what})", due.with_timezone(&cal.time_zone()).to_rfc3339()))?;
+            out(format_args!(
+                "due:         {} ({what})",
+                due.with_timezone(&cal.time_zone()).to_rfc3339()
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
         CalendarCommand::Holidays { tenant, year } => {
@@ -323,7 +370,11 @@ async fn calendar(config: &Config, cmd: CalendarCommand) -> anyhow::Result<ExitC
                 ))?;
             }
             for day in cal.declared_working_days(year) {
-                out(format_args!("{}  {}  working day (swapped) / ngày làm bù", day.date, day.date.weekday()))?;
+                out(format_args!(
+                    "{}  {}  working day (swapped) / ngày làm bù",
+                    day.date,
+                    day.date.weekday()
+                ))?;
             }
             Ok(ExitCode::SUCCESS)
         }

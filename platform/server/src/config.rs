@@ -178,7 +178,9 @@ pub struct Log {
 impl Config {
     /// The data directory.
     pub fn data_dir(&self) -> PathBuf {
-        self.data_dir.clone().unwrap_or_else(|| PathBuf::from("data"))
+        self.data_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("data"))
     }
 
     /// The database URL.
@@ -200,12 +202,17 @@ impl Config {
 
     /// The tenants directory.
     pub fn tenants_dir(&self) -> PathBuf {
-        self.tenants.dir.clone().unwrap_or_else(|| PathBuf::from("tenants"))
+        self.tenants
+            .dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("tenants"))
     }
 
     /// Whether to apply the tenant directories at start.
     pub fn apply_tenants_on_start(&self) -> bool {
-        self.tenants.apply_on_start.unwrap_or(self.mode == Mode::Development)
+        self.tenants
+            .apply_on_start
+            .unwrap_or(self.mode == Mode::Development)
     }
 
     /// Whether public URLs are https.
@@ -225,10 +232,14 @@ impl Config {
     pub fn check(&self) -> anyhow::Result<()> {
         if self.mode == Mode::Production {
             if self.domain_suffix()?.as_str() == "localhost" {
-                bail!("production mode with the development domain suffix `localhost`; set domains.suffix");
+                bail!(
+                    "production mode with the development domain suffix `localhost`; set domains.suffix"
+                );
             }
             if self.database.url.is_none() {
-                bail!("production mode needs database.url (PostgreSQL); the SQLite default is for development");
+                bail!(
+                    "production mode needs database.url (PostgreSQL); the SQLite default is for development"
+                );
             }
         }
         Ok(())
@@ -259,9 +270,12 @@ pub struct Loaded {
 pub fn load(sources: &Sources<'_>) -> anyhow::Result<Loaded> {
     let mut root = Value::Object(Map::new());
     let default_file = Path::new("motcua.yaml");
-    let file = sources.file.or_else(|| default_file.exists().then_some(default_file));
+    let file = sources
+        .file
+        .or_else(|| default_file.exists().then_some(default_file));
     if let Some(path) = file {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let value: Value = serde_saphyr::from_str(&text)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         if !value.is_null() {
@@ -269,7 +283,9 @@ pub fn load(sources: &Sources<'_>) -> anyhow::Result<Loaded> {
         }
     }
     for (name, raw) in &sources.env {
-        let Some(path) = name.strip_prefix("MOTCUA__") else { continue };
+        let Some(path) = name.strip_prefix("MOTCUA__") else {
+            continue;
+        };
         let keys: Vec<String> = path.split("__").map(str::to_ascii_lowercase).collect();
         set(&mut root, &keys, scalar(raw));
     }
@@ -304,7 +320,9 @@ fn merge(into: &mut Value, from: Value) {
 }
 
 fn set(root: &mut Value, keys: &[String], value: Value) {
-    let Some((last, parents)) = keys.split_last() else { return };
+    let Some((last, parents)) = keys.split_last() else {
+        return;
+    };
     let mut node = root;
     for k in parents {
         if !node.is_object() {
@@ -312,7 +330,10 @@ fn set(root: &mut Value, keys: &[String], value: Value) {
         }
         node = node
             .as_object_mut()
-            .map(|m| m.entry(k.clone()).or_insert_with(|| Value::Object(Map::new())))
+            .map(|m| {
+                m.entry(k.clone())
+                    .or_insert_with(|| Value::Object(Map::new()))
+            })
             .expect("made an object above");
     }
     if !node.is_object() {
@@ -356,7 +377,10 @@ mod tests {
             env: vec![
                 ("MOTCUA__HTTP__LOOKUP_PER_MINUTE".into(), "60".into()),
                 ("MOTCUA__DOMAINS__SUFFIX".into(), "gov.vn".into()),
-                ("MOTCUA__CACHE__REDIS_URL".into(), "redis://127.0.0.1:6379".into()),
+                (
+                    "MOTCUA__CACHE__REDIS_URL".into(),
+                    "redis://127.0.0.1:6379".into(),
+                ),
                 ("UNRELATED".into(), "x".into()),
             ],
             flags: vec![("http.bind", "127.0.0.1:7000".into())],
@@ -364,14 +388,24 @@ mod tests {
         .unwrap();
         let c = &loaded.config;
         assert_eq!(c.mode, Mode::Production);
-        assert_eq!(c.http.bind.to_string(), "127.0.0.1:7000", "flags win over the file");
-        assert_eq!(c.http.lookup_per_minute, 60, "environment wins over the file");
+        assert_eq!(
+            c.http.bind.to_string(),
+            "127.0.0.1:7000",
+            "flags win over the file"
+        );
+        assert_eq!(
+            c.http.lookup_per_minute, 60,
+            "environment wins over the file"
+        );
         assert_eq!(c.domain_suffix().unwrap().as_str(), "gov.vn");
         assert!(c.https());
         assert_eq!(c.log_format(), LogFormat::Json);
         assert_eq!(loaded.unknown, vec!["http.bnid".to_owned()]);
         let debug = format!("{c:?}");
-        assert!(!debug.contains("hunter2"), "secrets must not be printed: {debug}");
+        assert!(
+            !debug.contains("hunter2"),
+            "secrets must not be printed: {debug}"
+        );
         c.check().unwrap();
         std::fs::remove_dir_all(dir).unwrap();
     }

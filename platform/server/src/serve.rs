@@ -24,7 +24,10 @@ async fn apply_tenant_dirs(store: &Store, config: &Config) -> anyhow::Result<()>
     for dir in tenant_dir::list(&root)? {
         let bundle = match tenant_dir::read(&dir) {
             Ok(b) => b,
-            Err(DirError::Invalid(d)) => bail!("{d}\n{}: the tenant is invalid; fix it or remove it to start", dir.display()),
+            Err(DirError::Invalid(d)) => bail!(
+                "{d}\n{}: the tenant is invalid; fix it or remove it to start",
+                dir.display()
+            ),
             Err(DirError::Io(e)) => return Err(e),
         };
         let plan = tenants::apply(store, &bundle).await?;
@@ -77,7 +80,11 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("listening on {}", config.http.bind))?;
     let addr = listener.local_addr()?;
     let scheme = if config.https() { "https" } else { "http" };
-    let port = if config.domain_suffix()?.as_str() == "localhost" { format!(":{}", addr.port()) } else { String::new() };
+    let port = if config.domain_suffix()?.as_str() == "localhost" {
+        format!(":{}", addr.port())
+    } else {
+        String::new()
+    };
     for t in tenants::load_all(&state.store).await? {
         let suffix = config.domain_suffix()?;
         let hosts: Vec<String> = t
@@ -92,10 +99,13 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         tracing::info!(tenant = %t.bundle.manifest.slug, urls = %hosts.join("  "), "serving");
     }
     tracing::info!(%addr, mode = ?config.mode, cache = state.cache.kind(), elapsed_ms = started.elapsed().as_millis() as u64, "ready");
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown())
-        .await
-        .context("serving HTTP")?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .context("serving HTTP")?;
     tracing::info!("stopped");
     Ok(())
 }

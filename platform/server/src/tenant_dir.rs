@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use motcua_core::diagnostic::Diagnostics;
-use motcua_core::tenant::{MANIFEST_FILE, MAX_LOGO_BYTES, PROCEDURES_DIR, SourceFile, TenantBundle};
+use motcua_core::tenant::{
+    MANIFEST_FILE, MAX_LOGO_BYTES, PROCEDURES_DIR, SourceFile, TenantBundle,
+};
 
 /// The largest YAML file read.
 const MAX_YAML_BYTES: u64 = 1024 * 1024;
@@ -26,7 +28,12 @@ pub enum DirError {
 fn read_limited(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
     let meta = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
     if meta.len() > limit {
-        bail!("{} is {} KB; the limit is {} KB", path.display(), meta.len() / 1024, limit / 1024);
+        bail!(
+            "{} is {} KB; the limit is {} KB",
+            path.display(),
+            meta.len() / 1024,
+            limit / 1024
+        );
     }
     std::fs::read(path).with_context(|| format!("reading {}", path.display()))
 }
@@ -38,10 +45,7 @@ fn read_text(path: &Path) -> anyhow::Result<String> {
 
 /// Reads and checks the tenant directory `dir`.
 pub fn read(dir: &Path) -> Result<TenantBundle, DirError> {
-    let dir_name = dir
-        .file_name()
-        .and_then(|n| n.to_str())
-        .map(str::to_owned);
+    let dir_name = dir.file_name().and_then(|n| n.to_str()).map(str::to_owned);
     let manifest = read_text(&dir.join(MANIFEST_FILE))?;
 
     let mut procedures = Vec::new();
@@ -54,7 +58,10 @@ pub fn read(dir: &Path) -> Result<TenantBundle, DirError> {
             .collect();
         paths.sort();
         for path in paths {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
             procedures.push(SourceFile {
                 path: format!("{PROCEDURES_DIR}/{name}"),
                 text: read_text(&path)?,
@@ -98,7 +105,8 @@ pub fn list(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
 
 /// Writes a stored tenant back as a directory under `out`.
 pub fn write(bundle: &TenantBundle, out: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(out.join(PROCEDURES_DIR)).with_context(|| format!("creating {}", out.display()))?;
+    std::fs::create_dir_all(out.join(PROCEDURES_DIR))
+        .with_context(|| format!("creating {}", out.display()))?;
     std::fs::write(out.join(MANIFEST_FILE), &bundle.manifest_file.text)?;
     for p in &bundle.procedures {
         std::fs::write(out.join(&p.file.path), &p.file.text)?;

@@ -5,7 +5,10 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 /// Runs `motcua` in `dir` with a data directory of its own and the repository's tenants.
@@ -21,7 +24,10 @@ fn motcua(dir: &Path, args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -37,18 +43,35 @@ fn validate_accepts_the_demo_tenants_and_reports_errors_at_their_line() {
     let o = motcua(tmp.path(), &args);
     let (out, err) = text(&o);
     assert!(o.status.success(), "{out}{err}");
-    assert_eq!(out.lines().filter(|l| l.starts_with("ok: ")).count(), 3, "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("ok: ")).count(),
+        3,
+        "{out}"
+    );
 
     // A broken copy: a misspelt key and an unknown division in a procedure.
     let broken = tmp.path().join("thanhhoa");
     copy_dir(&tenants.join("thanhhoa"), &broken);
     let manifest = std::fs::read_to_string(broken.join("tenant.yaml")).unwrap();
-    std::fs::write(broken.join("tenant.yaml"), manifest.replacen("short_name:", "shortname:", 1)).unwrap();
+    std::fs::write(
+        broken.join("tenant.yaml"),
+        manifest.replacen("short_name:", "shortname:", 1),
+    )
+    .unwrap();
     let o = motcua(tmp.path(), &["tenant", "validate", "thanhhoa"]);
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(1));
-    let line = manifest.lines().position(|l| l.starts_with("short_name:")).unwrap() + 1;
-    assert!(err.contains(&format!("thanhhoa/tenant.yaml:{line}:1: error: unknown key `shortname`")), "{err}");
+    let line = manifest
+        .lines()
+        .position(|l| l.starts_with("short_name:"))
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!(
+            "thanhhoa/tenant.yaml:{line}:1: error: unknown key `shortname`"
+        )),
+        "{err}"
+    );
     assert!(err.contains("hint: did you mean `short_name`?"), "{err}");
 }
 
@@ -74,19 +97,31 @@ fn apply_is_idempotent_and_export_gives_back_the_files() {
     let o = motcua(tmp.path(), &["tenant", "apply", "--dry-run", dir]);
     let (out, err) = text(&o);
     assert!(o.status.success(), "{out}{err}");
-    assert!(out.contains("+ tenant (new)") && out.contains("dry run: nothing changed"), "{out}");
+    assert!(
+        out.contains("+ tenant (new)") && out.contains("dry run: nothing changed"),
+        "{out}"
+    );
 
     let o = motcua(tmp.path(), &["tenant", "apply", dir]);
     let (out, _) = text(&o);
-    assert!(out.starts_with("tenant botuphap: ") && out.contains("+ division"), "{out}");
+    assert!(
+        out.starts_with("tenant botuphap: ") && out.contains("+ division"),
+        "{out}"
+    );
     let o = motcua(tmp.path(), &["tenant", "apply", dir]);
     assert_eq!(text(&o).0.trim(), "tenant botuphap: no changes");
 
     let o = motcua(tmp.path(), &["tenant", "list"]);
     let (out, _) = text(&o);
-    assert!(out.contains("botuphap\tG15\tActive") && out.contains("dichvucong.moj.localhost"), "{out}");
+    assert!(
+        out.contains("botuphap\tG15\tActive") && out.contains("dichvucong.moj.localhost"),
+        "{out}"
+    );
 
-    let o = motcua(tmp.path(), &["tenant", "export", "botuphap", "--out", "exported"]);
+    let o = motcua(
+        tmp.path(),
+        &["tenant", "export", "botuphap", "--out", "exported"],
+    );
     assert!(o.status.success(), "{:?}", text(&o));
     let exported = tmp.path().join("exported");
     assert_eq!(
@@ -101,8 +136,14 @@ fn apply_is_idempotent_and_export_gives_back_the_files() {
         );
     }
     // And the export is itself a valid tenant directory.
-    let o = motcua(tmp.path(), &["tenant", "validate", exported.to_str().unwrap()]);
-    assert!(!o.status.success(), "the export directory is named `exported`, not `botuphap`");
+    let o = motcua(
+        tmp.path(),
+        &["tenant", "validate", exported.to_str().unwrap()],
+    );
+    assert!(
+        !o.status.success(),
+        "the export directory is named `exported`, not `botuphap`"
+    );
     std::fs::rename(&exported, tmp.path().join("botuphap")).unwrap();
     let o = motcua(tmp.path(), &["tenant", "validate", "botuphap"]);
     assert!(o.status.success(), "{:?}", text(&o));
@@ -119,34 +160,89 @@ fn calendar_due_and_holidays() {
     // and two weekends lie between.
     let o = motcua(
         tmp.path(),
-        &["calendar", "due", "--tenant", "thanhhoa", "--from", "2026-02-12T14:00:00+07:00", "--working-days", "3"],
+        &[
+            "calendar",
+            "due",
+            "--tenant",
+            "thanhhoa",
+            "--from",
+            "2026-02-12T14:00:00+07:00",
+            "--working-days",
+            "3",
+        ],
     );
     let (out, err) = text(&o);
     assert!(o.status.success(), "{out}{err}");
-    assert!(out.contains("due:         2026-02-24T14:00:00+07:00 (3 working day(s))"), "{out}");
+    assert!(
+        out.contains("due:         2026-02-24T14:00:00+07:00 (3 working day(s))"),
+        "{out}"
+    );
 
     // After the 15:00 cut-off it counts from the next working day.
     let o = motcua(
         tmp.path(),
-        &["calendar", "due", "--tenant", "thanhhoa", "--from", "2026-02-12T16:00:00+07:00", "--working-hours", "4"],
+        &[
+            "calendar",
+            "due",
+            "--tenant",
+            "thanhhoa",
+            "--from",
+            "2026-02-12T16:00:00+07:00",
+            "--working-hours",
+            "4",
+        ],
     );
     let (out, _) = text(&o);
-    assert!(out.contains("counts from: 2026-02-13T07:00:00+07:00"), "{out}");
+    assert!(
+        out.contains("counts from: 2026-02-13T07:00:00+07:00"),
+        "{out}"
+    );
 
-    let o = motcua(tmp.path(), &["calendar", "holidays", "--tenant", "thanhhoa", "--year", "2026"]);
+    let o = motcua(
+        tmp.path(),
+        &[
+            "calendar", "holidays", "--tenant", "thanhhoa", "--year", "2026",
+        ],
+    );
     let (out, err) = text(&o);
     assert!(o.status.success(), "{err}");
-    for day in ["2026-01-01", "2026-02-16", "2026-02-17", "2026-02-20", "2026-04-26", "2026-04-27", "2026-04-30", "2026-05-01", "2026-09-02"] {
+    for day in [
+        "2026-01-01",
+        "2026-02-16",
+        "2026-02-17",
+        "2026-02-20",
+        "2026-04-26",
+        "2026-04-27",
+        "2026-04-30",
+        "2026-05-01",
+        "2026-09-02",
+    ] {
         assert!(out.contains(day), "{day} missing from\n{out}");
     }
 
-    let o = motcua(tmp.path(), &["calendar", "due", "--tenant", "thanhhoa", "--from", "12/02/2026", "--working-days", "3"]);
+    let o = motcua(
+        tmp.path(),
+        &[
+            "calendar",
+            "due",
+            "--tenant",
+            "thanhhoa",
+            "--from",
+            "12/02/2026",
+            "--working-days",
+            "3",
+        ],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).1.contains("not an RFC 3339 time"));
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 #[test]
@@ -163,7 +259,10 @@ fn serve_runs_the_demo_tenants_with_no_configuration() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let client = reqwest::blocking::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
     let started = Instant::now();
     let base = format!("http://127.0.0.1:{port}");
     loop {
@@ -172,10 +271,16 @@ fn serve_runs_the_demo_tenants_with_no_configuration() {
         {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(30), "serve did not become ready");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "serve did not become ready"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert!(tmp.path().join("data/motcua.db").exists(), "SQLite in ./data");
+    assert!(
+        tmp.path().join("data/motcua.db").exists(),
+        "SQLite in ./data"
+    );
     let home = client
         .get(format!("{base}/"))
         .header("host", format!("dichvucong.thanhhoa.localhost:{port}"))
@@ -192,12 +297,21 @@ fn serve_runs_the_demo_tenants_with_no_configuration() {
 
     // SIGTERM: a graceful stop.
     let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let status = child.wait().unwrap();
     assert!(status.success(), "exit status {status}");
     let mut log = String::new();
     std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut log).unwrap();
-    assert!(log.contains("http://dichvucong.thanhhoa.localhost:"), "the URLs are announced:\n{log}");
+    assert!(
+        log.contains("http://dichvucong.thanhhoa.localhost:"),
+        "the URLs are announced:\n{log}"
+    );
 }
 
 /// The production path: PostgreSQL and Redis, migrations as their own step, tenants applied by
@@ -207,7 +321,8 @@ fn serve_in_production_mode_on_postgresql_and_redis() {
     let tmp = tempfile::tempdir().unwrap();
     let pg = std::env::var("MOTCUA_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let redis = std::env::var("MOTCUA_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned());
+    let redis = std::env::var("MOTCUA_TEST_REDIS_URL")
+        .unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned());
     let schema = format!("motcua_cli_{}_{}", std::process::id(), free_port());
     let env = [
         ("MOTCUA__MODE", "production".to_owned()),
@@ -219,7 +334,9 @@ fn serve_in_production_mode_on_postgresql_and_redis() {
     ];
     let run = |args: &[&str]| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_motcua"));
-        cmd.args(args).current_dir(tmp.path()).env_remove("RUST_LOG");
+        cmd.args(args)
+            .current_dir(tmp.path())
+            .env_remove("RUST_LOG");
         for (k, v) in &env {
             cmd.env(k, v);
         }
@@ -227,13 +344,21 @@ fn serve_in_production_mode_on_postgresql_and_redis() {
     };
     let port = free_port();
     // Before `migrate`, serving is refused with the reason.
-    let o = run(&["serve", "--bind", &format!("127.0.0.1:{port}")]).output().unwrap();
+    let o = run(&["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .output()
+        .unwrap();
     assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("run `motcua migrate` first"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("run `motcua migrate` first"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 
     assert!(run(&["migrate"]).status().unwrap().success());
     let thanhhoa = repo().join("tenants/thanhhoa");
-    let o = run(&["tenant", "apply", thanhhoa.to_str().unwrap()]).output().unwrap();
+    let o = run(&["tenant", "apply", thanhhoa.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     let mut child = run(&["serve", "--bind", &format!("127.0.0.1:{port}")])
@@ -241,7 +366,10 @@ fn serve_in_production_mode_on_postgresql_and_redis() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let client = reqwest::blocking::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
     let base = format!("http://127.0.0.1:{port}");
     let started = Instant::now();
     let ready = loop {
@@ -250,24 +378,51 @@ fn serve_in_production_mode_on_postgresql_and_redis() {
         {
             break r.text().unwrap();
         }
-        assert!(started.elapsed() < Duration::from_secs(30), "serve did not become ready");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "serve did not become ready"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(ready.contains("\"kind\":\"redis\""), "{ready}");
-    let home = client.get(format!("{base}/")).header("host", "dichvucong.thanhhoa.gov.vn").send().unwrap();
+    let home = client
+        .get(format!("{base}/"))
+        .header("host", "dichvucong.thanhhoa.gov.vn")
+        .send()
+        .unwrap();
     assert_eq!(home.status(), 200);
-    let alias = client.get(format!("{base}/")).header("host", "dichvucong.thanhhoa.localhost").send().unwrap();
-    assert_eq!(alias.status(), 404, "development hosts do not exist in production");
+    let alias = client
+        .get(format!("{base}/"))
+        .header("host", "dichvucong.thanhhoa.localhost")
+        .send()
+        .unwrap();
+    assert_eq!(
+        alias.status(),
+        404,
+        "development hosts do not exist in production"
+    );
 
     let pid = child.id().to_string();
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     assert!(child.wait().unwrap().success());
     let mut log = String::new();
     std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut log).unwrap();
-    assert!(log.lines().any(|l| l.starts_with('{') && l.contains("\"message\":\"ready\"")), "JSON logs:\n{log}");
-    assert!(!log.contains("postgres://"), "the database URL is never logged");
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with('{') && l.contains("\"message\":\"ready\"")),
+        "JSON logs:\n{log}"
+    );
+    assert!(
+        !log.contains("postgres://"),
+        "the database URL is never logged"
+    );
 
     let _ = Command::new("psql")
-        .args([pg.as_str(), "-q", "-c", &format!("DROP SCHEMA IF EXISTS {schema} CASCADE")])
+        .args([
+            pg.as_str(),
+            "-q",
+            "-c",
+            &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"),
+        ])
         .output();
 }

@@ -44,5 +44,6 @@ pub async fn next_dossier_code(
         .ok()
         .and_then(DossierSequence::new)
         .ok_or_else(exhausted)?;
-    DossierCode::new(unit, day, sequence).ok_or_else(|| StoreError::Corrupt(format!("no dossier code for {day}")))
+    DossierCode::new(unit, day, sequence)
+        .ok_or_else(|| StoreError::Corrupt(format!("no dossier code for {day}")))
 }

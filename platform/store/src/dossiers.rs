@@ -101,7 +101,11 @@ async fn by_idempotency_key(
 }
 
 /// Receives a dossier: issues its code and stores it, atomically.
-pub async fn receive(store: &Store, tenant: TenantId, new: NewDossier) -> Result<Received, StoreError> {
+pub async fn receive(
+    store: &Store,
+    tenant: TenantId,
+    new: NewDossier,
+) -> Result<Received, StoreError> {
     if let Some(key) = &new.idempotency_key {
         let txn = store.tenant_read(tenant).await?;
         let existing = by_idempotency_key(&txn, tenant, key).await?;
@@ -143,7 +147,8 @@ async fn insert(store: &Store, tenant: TenantId, new: &NewDossier) -> Result<Dos
     let code = next_dossier_code(&txn, tenant, new.receiving_unit, day).await?;
     let now = Utc::now();
     let status = DossierStatus::Registered;
-    let applicant = serde_json::to_value(&new.applicant).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let applicant =
+        serde_json::to_value(&new.applicant).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     dossier::Entity::insert(dossier::ActiveModel {
         tenant_id: Set(tenant.0),
         code: Set(code.to_string()),
@@ -152,7 +157,11 @@ async fn insert(store: &Store, tenant: TenantId, new: &NewDossier) -> Result<Dos
         channel: Set(new.channel.as_str().to_owned()),
         status: Set(status.as_str().to_owned()),
         applicant_name: Set(new.applicant.name.clone()),
-        applicant_id_number: Set(new.applicant.id_number.as_ref().map(|id| id.as_str().to_owned())),
+        applicant_id_number: Set(new
+            .applicant
+            .id_number
+            .as_ref()
+            .map(|id| id.as_str().to_owned())),
         applicant: Set(applicant),
         form: Set(new.form.clone()),
         idempotency_key: Set(new.idempotency_key.clone()),
@@ -176,7 +185,11 @@ async fn insert(store: &Store, tenant: TenantId, new: &NewDossier) -> Result<Dos
 }
 
 /// The dossier with `code` in `tenant`, or `None` (also when the code belongs to another tenant).
-pub async fn find(store: &Store, tenant: TenantId, code: &DossierCode) -> Result<Option<Dossier>, StoreError> {
+pub async fn find(
+    store: &Store,
+    tenant: TenantId,
+    code: &DossierCode,
+) -> Result<Option<Dossier>, StoreError> {
     let txn = store.tenant_read(tenant).await?;
     let row = dossier::Entity::find()
         .filter(dossier::Column::TenantId.eq(tenant.0))

@@ -110,10 +110,16 @@ impl Store {
         if let Some(schema) = &options.schema
             && db.get_database_backend() == DbBackend::Postgres
         {
-            if !schema.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
-                return Err(StoreError::Corrupt(format!("schema name `{schema}`: use lowercase letters, digits and _")));
+            if !schema
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            {
+                return Err(StoreError::Corrupt(format!(
+                    "schema name `{schema}`: use lowercase letters, digits and _"
+                )));
             }
-            db.execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS {schema}")).await?;
+            db.execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+                .await?;
         }
         Ok(Self { db })
     }

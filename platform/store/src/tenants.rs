@@ -184,10 +184,9 @@ fn compute_plan(bundle: &TenantBundle, cur: &Current) -> Result<Plan, StoreError
     match &cur.tenant {
         None => changes.push(Change::CreateTenant),
         Some(t) if t.manifest_sha256 != bundle.manifest_file.sha256() => {
-            let old = TenantBundle::from_files(None, t.manifest.clone(), Vec::new(), None)
-                .map(|b| serde_json::to_value(&b.manifest).ok())
+            let old = parse_manifest(MANIFEST_FILE, &t.manifest, None)
                 .ok()
-                .flatten();
+                .and_then(|m| serde_json::to_value(&m).ok());
             let new = serde_json::to_value(m).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let sections = match (old, &new) {
                 (Some(serde_json::Value::Object(old)), serde_json::Value::Object(new)) => new
@@ -229,12 +228,20 @@ fn compute_plan(bundle: &TenantBundle, cur: &Current) -> Result<Plan, StoreError
         }
     }
 
-    let wanted: BTreeSet<String> = bundle.procedures.iter().map(|p| p.info.code.to_string()).collect();
+    let wanted: BTreeSet<String> = bundle
+        .procedures
+        .iter()
+        .map(|p| p.info.code.to_string())
+        .collect();
     for p in &bundle.procedures {
         let code = p.info.code.to_string();
         match cur.procedures.get(&code) {
             None => changes.push(Change::AddProcedure(code)),
-            Some(row) if row.source_sha256 != p.file.sha256() || row.path != p.file.path || !row.active => {
+            Some(row)
+                if row.source_sha256 != p.file.sha256()
+                    || row.path != p.file.path
+                    || !row.active =>
+            {
                 changes.push(Change::UpdateProcedure(code));
             }
             Some(_) => {}
@@ -247,7 +254,8 @@ fn compute_plan(bundle: &TenantBundle, cur: &Current) -> Result<Plan, StoreError
     }
 
     match (&bundle.logo, &cur.logo) {
-        (Some(logo), Some(row)) if row.sha256 == sha256(&logo.bytes) && row.content_type == logo.content_type() => {}
+        (Some(logo), Some(row))
+            if row.sha256 == sha256(&logo.bytes) && row.content_type == logo.content_type() => {}
         (Some(logo), _) => changes.push(Change::SetLogo(logo.file.clone())),
         (None, Some(_)) => changes.push(Change::RemoveLogo),
         (None, None) => {}
@@ -264,9 +272,19 @@ async fn check_hosts(db: &impl ConnectionTrait, bundle: &TenantBundle) -> Result
     // Compared under the production suffix: the suffix is the same for every tenant of a
     // deployment, so names that clash under one suffix clash under all.
     let suffix = DomainSuffix::production();
-    let mine: BTreeSet<String> = bundle.manifest.domains.hosts(&suffix).into_iter().map(|h| h.host).collect();
+    let mine: BTreeSet<String> = bundle
+        .manifest
+        .domains
+        .hosts(&suffix)
+        .into_iter()
+        .map(|h| h.host)
+        .collect();
     let slug = bundle.manifest.slug.as_str();
-    for other in tenant::Entity::find().filter(tenant::Column::Slug.ne(slug)).all(db).await? {
+    for other in tenant::Entity::find()
+        .filter(tenant::Column::Slug.ne(slug))
+        .all(db)
+        .await?
+    {
         let Ok(manifest) = parse_manifest(MANIFEST_FILE, &other.manifest, None) else {
             continue;
         };
@@ -288,7 +306,10 @@ async fn check_hosts(db: &impl ConnectionTrait, bundle: &TenantBundle) -> Result
 /// What applying `bundle` would change, without changing anything.
 pub async fn plan(store: &Store, bundle: &TenantBundle) -> Result<Plan, StoreError> {
     check_hosts(store.platform(), bundle).await?;
-    compute_plan(bundle, &current(store.platform(), bundle.manifest.slug.as_str()).await?)
+    compute_plan(
+        bundle,
+        &current(store.platform(), bundle.manifest.slug.as_str()).await?,
+    )
 }
 
 /// Applies a tenant directory: creates the tenant or brings it in line with the files, in one
@@ -353,7 +374,9 @@ pub async fn apply(store: &Store, bundle: &TenantBundle) -> Result<Plan, StoreEr
     for change in &plan.changes {
         match change {
             Change::AddDivision(key) | Change::UpdateDivision(key) => {
-                let d = m.division(key).ok_or_else(|| StoreError::Corrupt(format!("division {key}")))?;
+                let d = m
+                    .division(key)
+                    .ok_or_else(|| StoreError::Corrupt(format!("division {key}")))?;
                 let row = division::ActiveModel {
                     tenant_id: Set(tenant_id),
                     key: Set(key.clone()),
@@ -364,7 +387,9 @@ pub async fn apply(store: &Store, bundle: &TenantBundle) -> Result<Plan, StoreEr
                     active: Set(true),
                 };
                 if matches!(change, Change::AddDivision(_)) {
-                    division::Entity::insert(row).exec_without_returning(&txn).await?;
+                    division::Entity::insert(row)
+                        .exec_without_returning(&txn)
+                        .await?;
                 } else {
                     division::Entity::update(row).exec(&txn).await?;
                 }
@@ -380,7 +405,9 @@ pub async fn apply(store: &Store, bundle: &TenantBundle) -> Result<Plan, StoreEr
                 .await?;
             }
             Change::AddProcedure(code) | Change::UpdateProcedure(code) => {
-                let p = bundle.procedure(code).ok_or_else(|| StoreError::Corrupt(format!("procedure {code}")))?;
+                let p = bundle
+                    .procedure(code)
+                    .ok_or_else(|| StoreError::Corrupt(format!("procedure {code}")))?;
                 let row = procedure::ActiveModel {
                     tenant_id: Set(tenant_id),
                     code: Set(code.clone()),
@@ -396,7 +423,9 @@ pub async fn apply(store: &Store, bundle: &TenantBundle) -> Result<Plan, StoreEr
                     updated_at: Set(now),
                 };
                 if matches!(change, Change::AddProcedure(_)) {
-                    procedure::Entity::insert(row).exec_without_returning(&txn).await?;
+                    procedure::Entity::insert(row)
+                        .exec_without_returning(&txn)
+                        .await?;
                 } else {
                     procedure::Entity::update(row).exec(&txn).await?;
                 }
@@ -413,7 +442,10 @@ pub async fn apply(store: &Store, bundle: &TenantBundle) -> Result<Plan, StoreEr
                 .await?;
             }
             Change::SetLogo(_) => {
-                let logo = bundle.logo.as_ref().ok_or_else(|| StoreError::Corrupt("logo".into()))?;
+                let logo = bundle
+                    .logo
+                    .as_ref()
+                    .ok_or_else(|| StoreError::Corrupt("logo".into()))?;
                 tenant_asset::Entity::delete_many()
                     .filter(tenant_asset::Column::TenantId.eq(tenant_id))
                     .filter(tenant_asset::Column::Name.eq(LOGO))
@@ -499,4 +531,3 @@ async fn load_where(store: &Store, slug: Option<&str>) -> Result<Vec<StoredTenan
         })
         .collect()
 }
-

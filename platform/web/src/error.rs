@@ -56,7 +56,9 @@ impl Failure {
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
                 Msg::new(
-                    format!("Bạn đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau {retry_after} giây."),
+                    format!(
+                        "Bạn đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau {retry_after} giây."
+                    ),
                     format!("Too many requests. Please try again in {retry_after} seconds."),
                 ),
             )
@@ -117,15 +119,24 @@ impl From<StoreError> for Failure {
                     StatusCode::SERVICE_UNAVAILABLE,
                     "codes_exhausted",
                     Msg::new(
-                        format!("Đơn vị tiếp nhận {unit} đã cấp hết 9999 mã hồ sơ của ngày {}. Vui lòng nộp lại vào ngày làm việc tiếp theo.", day.format("%d/%m/%Y")),
-                        format!("The receiving unit {unit} has issued all 9999 dossier codes for {}. Please submit again on the next working day.", day.format("%d/%m/%Y")),
+                        format!(
+                            "Đơn vị tiếp nhận {unit} đã cấp hết 9999 mã hồ sơ của ngày {}. Vui lòng nộp lại vào ngày làm việc tiếp theo.",
+                            day.format("%d/%m/%Y")
+                        ),
+                        format!(
+                            "The receiving unit {unit} has issued all 9999 dossier codes for {}. Please submit again on the next working day.",
+                            day.format("%d/%m/%Y")
+                        ),
                     ),
                 )
             },
             StoreError::Conflict(what) => Self::new(
                 StatusCode::CONFLICT,
                 "conflict",
-                Msg::new(format!("Yêu cầu xung đột với dữ liệu hiện có: {what}"), format!("The request conflicts with the current state: {what}")),
+                Msg::new(
+                    format!("Yêu cầu xung đột với dữ liệu hiện có: {what}"),
+                    format!("The request conflicts with the current state: {what}"),
+                ),
             ),
             StoreError::NotFound(what) => Self::not_found(Msg::new(
                 format!("Không tìm thấy: {what}"),

@@ -50,7 +50,10 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for Site {
 fn unknown_host() -> Response {
     (
         StatusCode::NOT_FOUND,
-        [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        )],
         "Not Found\n",
     )
         .into_response()
@@ -73,7 +76,10 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         return unknown_host();
     };
     if !binding.primary {
-        let port = host.rsplit_once(':').map(|(_, p)| p).filter(|p| p.bytes().all(|b| b.is_ascii_digit()));
+        let port = host
+            .rsplit_once(':')
+            .map(|(_, p)| p)
+            .filter(|p| p.bytes().all(|b| b.is_ascii_digit()));
         let target = format!(
             "{}://{}{}{}",
             if state.config.https { "https" } else { "http" },
@@ -95,7 +101,11 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         return if req.uri().path().starts_with("/api/") {
             failure.json(binding.lang)
         } else {
-            (StatusCode::SERVICE_UNAVAILABLE, failure.message.get(binding.lang).to_owned()).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                failure.message.get(binding.lang).to_owned(),
+            )
+                .into_response()
         };
     }
     req.extensions_mut().insert(Site {

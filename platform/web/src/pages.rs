@@ -33,7 +33,12 @@ pub(crate) struct PageCtx {
 }
 
 impl PageCtx {
-    pub(crate) fn new(state: &AppState, site: &Site, headers: &HeaderMap, path_and_query: &str) -> Self {
+    pub(crate) fn new(
+        state: &AppState,
+        site: &Site,
+        headers: &HeaderMap,
+        path_and_query: &str,
+    ) -> Self {
         let m = &site.tenant.manifest;
         let other = match site.lang {
             Lang::Vi => Lang::En,
@@ -62,7 +67,10 @@ impl PageCtx {
             entity_code: m.entity_code.to_string(),
             has_logo: site.tenant.logo.is_some(),
             address: m.branding.contact.address.get(site.lang).to_owned(),
-            phone_link: phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect(),
+            phone_link: phone
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect(),
             phone,
             email: m.branding.contact.email.to_string(),
         }
@@ -109,10 +117,19 @@ fn render(t: &impl Template) -> Response {
     }
 }
 
-pub(crate) async fn home(State(state): State<AppState>, site: Site, headers: HeaderMap) -> Response {
+pub(crate) async fn home(
+    State(state): State<AppState>,
+    site: Site,
+    headers: HeaderMap,
+) -> Response {
     render(&HomePage {
         page: PageCtx::new(&state, &site, &headers, "/"),
-        procedures: site.tenant.procedures.iter().map(|p| row(&site, p)).collect(),
+        procedures: site
+            .tenant
+            .procedures
+            .iter()
+            .map(|p| row(&site, p))
+            .collect(),
         code: String::new(),
     })
 }
@@ -141,7 +158,9 @@ struct LookupPage {
 }
 
 fn local_time(site: &Site, at: DateTime<Utc>) -> String {
-    at.with_timezone(&site.tenant.calendar.time_zone()).format("%d/%m/%Y %H:%M").to_string()
+    at.with_timezone(&site.tenant.calendar.time_zone())
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
 }
 
 pub(crate) async fn lookup(
@@ -166,10 +185,10 @@ pub(crate) async fn lookup(
         Ok(Some(d)) => {
             page.result = Some(LookupResult {
                 code: d.code.to_string(),
-                procedure: site
-                    .tenant
-                    .procedure(&d.procedure_code)
-                    .map_or_else(|| d.procedure_code.clone(), |p| p.name.get(site.lang).to_owned()),
+                procedure: site.tenant.procedure(&d.procedure_code).map_or_else(
+                    || d.procedure_code.clone(),
+                    |p| p.name.get(site.lang).to_owned(),
+                ),
                 status: d.status.label(site.lang),
                 received_at: local_time(&site, d.received_at),
                 due_at: local_time(&site, d.due_at),
@@ -178,7 +197,9 @@ pub(crate) async fn lookup(
         }
         Ok(None) => {
             page.message = Some(site.lang.pick(
-                format!("Không tìm thấy hồ sơ mã {code}. Vui lòng kiểm tra lại mã trên giấy tiếp nhận."),
+                format!(
+                    "Không tìm thấy hồ sơ mã {code}. Vui lòng kiểm tra lại mã trên giấy tiếp nhận."
+                ),
                 format!("No dossier has the code {code}. Please check the code on your receipt."),
             ));
             StatusCode::NOT_FOUND
@@ -195,7 +216,9 @@ pub(crate) async fn lookup(
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -210,14 +233,21 @@ struct ErrorPage {
 }
 
 /// The page for a path that does not exist on a tenant host.
-pub(crate) async fn not_found(State(state): State<AppState>, site: Site, headers: HeaderMap) -> Response {
+pub(crate) async fn not_found(
+    State(state): State<AppState>,
+    site: Site,
+    headers: HeaderMap,
+) -> Response {
     let l = labels(site.lang);
     let page = ErrorPage {
         page: PageCtx::new(&state, &site, &headers, "/"),
         title: l.not_found_title,
         message: site
             .lang
-            .pick("Trang bạn tìm không có trên cổng này.", "The page you are looking for is not on this portal.")
+            .pick(
+                "Trang bạn tìm không có trên cổng này.",
+                "The page you are looking for is not on this portal.",
+            )
             .to_owned(),
     };
     (StatusCode::NOT_FOUND, render(&page)).into_response()
@@ -229,10 +259,19 @@ pub(crate) async fn branding_css(site: Site) -> Response {
     let b = &site.tenant.manifest.branding;
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            ),
         ],
-        format!(":root {{ --primary: {}; --accent: {}; }}\n", b.primary_color, b.accent_color),
+        format!(
+            ":root {{ --primary: {}; --accent: {}; }}\n",
+            b.primary_color, b.accent_color
+        ),
     )
         .into_response()
 }
@@ -242,10 +281,21 @@ pub(crate) async fn logo(site: Site) -> Response {
     match &site.tenant.logo {
         Some(logo) => (
             [
-                (header::CONTENT_TYPE, HeaderValue::from_static(logo.content_type())),
-                (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(logo.content_type()),
+                ),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=3600"),
+                ),
                 // An SVG is a document: never let it run scripts when opened directly.
-                (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox")),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(
+                        "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+                    ),
+                ),
             ],
             logo.bytes.clone(),
         )
@@ -258,8 +308,14 @@ pub(crate) async fn logo(site: Site) -> Response {
 pub(crate) async fn site_css() -> Response {
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
         ],
         include_str!("../static/site.css"),
     )

@@ -158,7 +158,8 @@ fn site(stored: StoredTenant, suffix: &DomainSuffix) -> TenantSite {
         tracing::error!(tenant = %manifest.slug, %err, "stored calendar is invalid; using the default");
         WorkingCalendar::new(&Default::default()).expect("the default calendar is valid")
     });
-    let mut procedures: Vec<ProcedureInfo> = bundle.procedures.into_iter().map(|p| p.info).collect();
+    let mut procedures: Vec<ProcedureInfo> =
+        bundle.procedures.into_iter().map(|p| p.info).collect();
     procedures.sort_by(|a, b| a.name.vi.cmp(&b.name.vi));
     TenantSite {
         id: stored.id,
@@ -178,8 +179,14 @@ mod tests {
 
     #[test]
     fn ports_are_ignored() {
-        assert_eq!(strip_port("dichvucong.thanhhoa.localhost:8080"), "dichvucong.thanhhoa.localhost");
-        assert_eq!(strip_port("dichvucong.thanhhoa.gov.vn"), "dichvucong.thanhhoa.gov.vn");
+        assert_eq!(
+            strip_port("dichvucong.thanhhoa.localhost:8080"),
+            "dichvucong.thanhhoa.localhost"
+        );
+        assert_eq!(
+            strip_port("dichvucong.thanhhoa.gov.vn"),
+            "dichvucong.thanhhoa.gov.vn"
+        );
         assert_eq!(strip_port("[::1]:8080"), "[::1]:8080");
     }
 }

@@ -85,12 +85,9 @@ impl FromStr for DossierCode {
             .parse::<EntityCode>()
             .map_err(|_| err("the first part must be an entity code like 000.00.06.H56"))?;
         let ymd = digits(date, 6).ok_or_else(|| err("the date must be six digits YYMMDD"))?;
-        let date = NaiveDate::from_ymd_opt(
-            2000 + (ymd / 10_000) as i32,
-            ymd / 100 % 100,
-            ymd % 100,
-        )
-        .ok_or_else(|| err("the date YYMMDD is not a calendar date"))?;
+        let date =
+            NaiveDate::from_ymd_opt(2000 + (ymd / 10_000) as i32, ymd / 100 % 100, ymd % 100)
+                .ok_or_else(|| err("the date YYMMDD is not a calendar date"))?;
         let sequence = digits(seq, 4)
             .and_then(DossierSequence::new)
             .ok_or_else(|| err("the sequence must be four digits from 0001 to 9999"))?;
@@ -137,7 +134,12 @@ mod tests {
         assert_eq!(code.date(), NaiveDate::from_ymd_opt(2023, 10, 27).unwrap());
         assert_eq!(code.sequence().get(), 361);
         assert_eq!(code.to_string(), "000.00.06.H56-231027-0361");
-        assert_eq!(" 000.00.06.H56-231027-0361\n".parse::<DossierCode>().unwrap(), code);
+        assert_eq!(
+            " 000.00.06.H56-231027-0361\n"
+                .parse::<DossierCode>()
+                .unwrap(),
+            code
+        );
     }
 
     #[test]
@@ -167,7 +169,8 @@ mod tests {
 
     fn dossier() -> impl Strategy<Value = DossierCode> {
         (entity(), 0i64..36_500, 1u32..=9999).prop_map(|(unit, days, seq)| {
-            let date = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Days::new(days as u64);
+            let date =
+                NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Days::new(days as u64);
             DossierCode::new(unit, date, DossierSequence::new(seq).unwrap()).unwrap()
         })
     }

@@ -44,7 +44,8 @@ impl FromStr for Level1Code {
         if !bytes[0].is_ascii_uppercase() {
             return Err(err("it must start with a capital letter"));
         }
-        let number = digits(&s[1..], 2).ok_or_else(|| err("the letter must be followed by two digits"))?;
+        let number =
+            digits(&s[1..], 2).ok_or_else(|| err("the letter must be followed by two digits"))?;
         Ok(Self {
             letter: bytes[0],
             number: number as u8,
@@ -172,14 +173,23 @@ pub(super) mod tests {
 
     #[test]
     fn parses_the_examples_of_the_circular() {
-        for s in ["000.00.00.G22", "000.00.00.G12", "000.00.18.G12", "000.00.00.H29", "000.00.06.H56"] {
+        for s in [
+            "000.00.00.G22",
+            "000.00.00.G12",
+            "000.00.18.G12",
+            "000.00.00.H29",
+            "000.00.06.H56",
+        ] {
             let code: EntityCode = s.parse().unwrap();
             assert_eq!(code.to_string(), s);
         }
         let tax: EntityCode = "000.00.18.G12".parse().unwrap();
         assert_eq!(tax.level2(), 18);
         assert_eq!(tax.level1().to_string(), "G12");
-        assert_eq!(EntityCode::of_level1(tax.level1()).to_string(), "000.00.00.G12");
+        assert_eq!(
+            EntityCode::of_level1(tax.level1()).to_string(),
+            "000.00.00.G12"
+        );
     }
 
     #[test]

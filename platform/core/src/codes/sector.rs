@@ -89,7 +89,17 @@ mod tests {
 
     #[test]
     fn rejects_malformed_codes() {
-        for s in ["G15", "G15-", "G15-14", "G15-TP", "g15-TP14", "G15-TPXYZ1", "G15-TP1234", "G15-TP-14", "G15-tp14"] {
+        for s in [
+            "G15",
+            "G15-",
+            "G15-14",
+            "G15-TP",
+            "g15-TP14",
+            "G15-TPXYZ1",
+            "G15-TP1234",
+            "G15-TP-14",
+            "G15-tp14",
+        ] {
             assert!(s.parse::<SectorCode>().is_err(), "{s}");
         }
     }

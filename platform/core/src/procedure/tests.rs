@@ -67,12 +67,40 @@ fn cross_checks_point_at_the_value() {
 #[test]
 fn shape_errors_are_exact() {
     let tenant = sample();
-    let err = parse_procedure("birth.yaml", &BIRTH.replace("level: 4", "level: 5"), &tenant).unwrap_err();
-    assert!(err.to_string().starts_with("birth.yaml:9:10: error: the online level must be 1, 2, 3 or 4, not 5"), "{err}");
-    let err = parse_procedure("birth.yaml", &BIRTH.replace("code: \"1.001193\"", "code: \"1.1193\""), &tenant).unwrap_err();
-    assert!(err.to_string().contains("six digits must follow the dot"), "{err}");
-    let err = parse_procedure("birth.yaml", &BIRTH.replace("form: original\n          template", "form: origin\n          template"), &tenant).unwrap_err();
-    assert!(err.to_string().contains("did you mean `original`?"), "{err}");
+    let err = parse_procedure(
+        "birth.yaml",
+        &BIRTH.replace("level: 4", "level: 5"),
+        &tenant,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("birth.yaml:9:10: error: the online level must be 1, 2, 3 or 4, not 5"),
+        "{err}"
+    );
+    let err = parse_procedure(
+        "birth.yaml",
+        &BIRTH.replace("code: \"1.001193\"", "code: \"1.1193\""),
+        &tenant,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("six digits must follow the dot"),
+        "{err}"
+    );
+    let err = parse_procedure(
+        "birth.yaml",
+        &BIRTH.replace(
+            "form: original\n          template",
+            "form: origin\n          template",
+        ),
+        &tenant,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("did you mean `original`?"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -98,7 +98,11 @@ impl TenantBundle {
             (Some(file), Some(bytes)) if bytes.len() > MAX_LOGO_BYTES => {
                 problems.push(whole_file(
                     file,
-                    format!("the logo is {} KB; the limit is {} KB", bytes.len() / 1024, MAX_LOGO_BYTES / 1024),
+                    format!(
+                        "the logo is {} KB; the limit is {} KB",
+                        bytes.len() / 1024,
+                        MAX_LOGO_BYTES / 1024
+                    ),
                 ));
                 None
             }
@@ -155,18 +159,25 @@ impl TenantBundle {
 
     /// The procedure with a national code.
     pub fn procedure(&self, code: &str) -> Option<&ProcedureSource> {
-        self.procedures.iter().find(|p| p.info.code.to_string() == code)
+        self.procedures
+            .iter()
+            .find(|p| p.info.code.to_string() == code)
     }
 }
 
 /// `procedures/<plain name>.yaml`: nothing that could point outside the tenant directory.
 fn is_procedure_path(path: &str) -> bool {
     path.strip_prefix("procedures/")
-        .and_then(|name| name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")))
+        .and_then(|name| {
+            name.strip_suffix(".yaml")
+                .or_else(|| name.strip_suffix(".yml"))
+        })
         .is_some_and(|stem| {
             !stem.is_empty()
                 && !stem.starts_with('.')
-                && stem.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+                && stem
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
         })
 }
 

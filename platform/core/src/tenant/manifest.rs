@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde::Deserialize;
 
 use super::{
-    Alias, Branding, Color, Contact, DnsLabel, Division, Domains, Email, HostName, Key, Phone,
+    Alias, Branding, Color, Contact, Division, DnsLabel, Domains, Email, HostName, Key, Phone,
     Slug, TenantKind, TenantManifest,
 };
 use crate::calendar::{CalendarSpec, WorkingCalendar};
@@ -98,7 +98,10 @@ pub fn parse_manifest(
     {
         report.value(
             &raw.slug,
-            format!("the slug `{}` differs from its directory `{dir}`", raw.slug.value),
+            format!(
+                "the slug `{}` differs from its directory `{dir}`",
+                raw.slug.value
+            ),
             Some(format!("rename the directory or write `slug: {dir}`")),
         );
     }
@@ -120,8 +123,14 @@ pub fn parse_manifest(
         if !is_plain_file_name(&logo.value) {
             report.value(
                 &logo,
-                format!("the logo `{}` must be a file in the tenant directory", logo.value),
-                Some("write a plain file name such as `logo.svg` (SVG or PNG), without folders".to_owned()),
+                format!(
+                    "the logo `{}` must be a file in the tenant directory",
+                    logo.value
+                ),
+                Some(
+                    "write a plain file name such as `logo.svg` (SVG or PNG), without folders"
+                        .to_owned(),
+                ),
             );
         }
         logo.value
@@ -168,7 +177,11 @@ fn check_divisions(raw: &RawManifest, report: &mut Report) -> Vec<Division> {
     let mut codes = HashSet::new();
     for d in list {
         if !keys.insert(d.key.value.clone()) {
-            report.value(&d.key, format!("the division key `{}` is used twice", d.key.value), None);
+            report.value(
+                &d.key,
+                format!("the division key `{}` is used twice", d.key.value),
+                None,
+            );
         }
         if !codes.insert(d.code.value) {
             report.value(

@@ -265,10 +265,20 @@ mod tests {
     fn hosts_follow_article_16_1() {
         let d = domains();
         let prod = DomainSuffix::production();
-        assert_eq!(d.primary_host(Lang::Vi, &prod), "dichvucong.thanhhoa.gov.vn");
-        assert_eq!(d.primary_host(Lang::En, &prod), "e-services.thanhhoa.gov.vn");
+        assert_eq!(
+            d.primary_host(Lang::Vi, &prod),
+            "dichvucong.thanhhoa.gov.vn"
+        );
+        assert_eq!(
+            d.primary_host(Lang::En, &prod),
+            "e-services.thanhhoa.gov.vn"
+        );
         let dev = DomainSuffix::development();
-        let hosts: Vec<_> = d.hosts(&dev).into_iter().map(|h| (h.host, h.lang, h.primary)).collect();
+        let hosts: Vec<_> = d
+            .hosts(&dev)
+            .into_iter()
+            .map(|h| (h.host, h.lang, h.primary))
+            .collect();
         assert_eq!(
             hosts,
             vec![

@@ -54,7 +54,10 @@ fn check_label(s: &str, max: usize, what: &str) -> Result<(), String> {
     if s.is_empty() || s.len() > max {
         return Err(format!("{what} `{s}` must be 1 to {max} characters long"));
     }
-    if !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+    if !s
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
         return Err(format!(
             "{what} `{s}` may only contain lowercase letters a-z, digits and dashes (no diacritics: write `thanhhoa`, not `thanhhóa`)"
         ));

@@ -105,16 +105,35 @@ impl MigrationTrait for Migration {
         m.create_table(
             Table::create()
                 .table(Tenants::Table)
-                .col(ColumnDef::new(Tenants::Id).big_integer().not_null().auto_increment().primary_key())
-                .col(ColumnDef::new(Tenants::Slug).string().not_null().unique_key())
+                .col(
+                    ColumnDef::new(Tenants::Id)
+                        .big_integer()
+                        .not_null()
+                        .auto_increment()
+                        .primary_key(),
+                )
+                .col(
+                    ColumnDef::new(Tenants::Slug)
+                        .string()
+                        .not_null()
+                        .unique_key(),
+                )
                 .col(ColumnDef::new(Tenants::EntityCode).string().not_null())
                 .col(ColumnDef::new(Tenants::NameVi).string().not_null())
                 .col(ColumnDef::new(Tenants::NameEn).string().not_null())
                 .col(ColumnDef::new(Tenants::Status).string().not_null())
                 .col(ColumnDef::new(Tenants::Manifest).text().not_null())
                 .col(ColumnDef::new(Tenants::ManifestSha256).string().not_null())
-                .col(ColumnDef::new(Tenants::CreatedAt).timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new(Tenants::UpdatedAt).timestamp_with_time_zone().not_null())
+                .col(
+                    ColumnDef::new(Tenants::CreatedAt)
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(Tenants::UpdatedAt)
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
                 .to_owned(),
         )
         .await?;
@@ -122,12 +141,24 @@ impl MigrationTrait for Migration {
         m.create_table(
             Table::create()
                 .table(TenantAssets::Table)
-                .col(ColumnDef::new(TenantAssets::TenantId).big_integer().not_null())
+                .col(
+                    ColumnDef::new(TenantAssets::TenantId)
+                        .big_integer()
+                        .not_null(),
+                )
                 .col(ColumnDef::new(TenantAssets::Name).string().not_null())
-                .col(ColumnDef::new(TenantAssets::ContentType).string().not_null())
+                .col(
+                    ColumnDef::new(TenantAssets::ContentType)
+                        .string()
+                        .not_null(),
+                )
                 .col(ColumnDef::new(TenantAssets::Bytes).blob().not_null())
                 .col(ColumnDef::new(TenantAssets::Sha256).string().not_null())
-                .primary_key(Index::create().col(TenantAssets::TenantId).col(TenantAssets::Name))
+                .primary_key(
+                    Index::create()
+                        .col(TenantAssets::TenantId)
+                        .col(TenantAssets::Name),
+                )
                 .foreign_key(&mut tenant_fk(TenantAssets::Table))
                 .to_owned(),
         )
@@ -152,19 +183,35 @@ impl MigrationTrait for Migration {
         m.create_table(
             Table::create()
                 .table(Procedures::Table)
-                .col(ColumnDef::new(Procedures::TenantId).big_integer().not_null())
+                .col(
+                    ColumnDef::new(Procedures::TenantId)
+                        .big_integer()
+                        .not_null(),
+                )
                 .col(ColumnDef::new(Procedures::Code).string().not_null())
                 .col(ColumnDef::new(Procedures::Path).string().not_null())
                 .col(ColumnDef::new(Procedures::NameVi).string().not_null())
                 .col(ColumnDef::new(Procedures::NameEn).string().not_null())
                 .col(ColumnDef::new(Procedures::SectorCode).string().not_null())
                 .col(ColumnDef::new(Procedures::DivisionKey).string().not_null())
-                .col(ColumnDef::new(Procedures::OnlineLevel).small_integer().not_null())
+                .col(
+                    ColumnDef::new(Procedures::OnlineLevel)
+                        .small_integer()
+                        .not_null(),
+                )
                 .col(ColumnDef::new(Procedures::Source).text().not_null())
                 .col(ColumnDef::new(Procedures::SourceSha256).string().not_null())
                 .col(ColumnDef::new(Procedures::Active).boolean().not_null())
-                .col(ColumnDef::new(Procedures::UpdatedAt).timestamp_with_time_zone().not_null())
-                .primary_key(Index::create().col(Procedures::TenantId).col(Procedures::Code))
+                .col(
+                    ColumnDef::new(Procedures::UpdatedAt)
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .primary_key(
+                    Index::create()
+                        .col(Procedures::TenantId)
+                        .col(Procedures::Code),
+                )
                 .foreign_key(&mut tenant_fk(Procedures::Table))
                 .to_owned(),
         )
@@ -173,9 +220,20 @@ impl MigrationTrait for Migration {
         m.create_table(
             Table::create()
                 .table(Dossiers::Table)
-                .col(ColumnDef::new(Dossiers::Id).big_integer().not_null().auto_increment().primary_key())
+                .col(
+                    ColumnDef::new(Dossiers::Id)
+                        .big_integer()
+                        .not_null()
+                        .auto_increment()
+                        .primary_key(),
+                )
                 .col(ColumnDef::new(Dossiers::TenantId).big_integer().not_null())
-                .col(ColumnDef::new(Dossiers::Code).string().not_null().unique_key())
+                .col(
+                    ColumnDef::new(Dossiers::Code)
+                        .string()
+                        .not_null()
+                        .unique_key(),
+                )
                 .col(ColumnDef::new(Dossiers::ProcedureCode).string().not_null())
                 .col(ColumnDef::new(Dossiers::ReceivingUnit).string().not_null())
                 .col(ColumnDef::new(Dossiers::Channel).string().not_null())
@@ -185,10 +243,26 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(Dossiers::Applicant).json_binary().not_null())
                 .col(ColumnDef::new(Dossiers::Form).json_binary().not_null())
                 .col(ColumnDef::new(Dossiers::IdempotencyKey).string().null())
-                .col(ColumnDef::new(Dossiers::ReceivedAt).timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new(Dossiers::DueAt).timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new(Dossiers::CreatedAt).timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new(Dossiers::UpdatedAt).timestamp_with_time_zone().not_null())
+                .col(
+                    ColumnDef::new(Dossiers::ReceivedAt)
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(Dossiers::DueAt)
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(Dossiers::CreatedAt)
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(Dossiers::UpdatedAt)
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
                 .foreign_key(&mut tenant_fk(Dossiers::Table))
                 .to_owned(),
         )
@@ -217,10 +291,22 @@ impl MigrationTrait for Migration {
         m.create_table(
             Table::create()
                 .table(DossierCodeCounters::Table)
-                .col(ColumnDef::new(DossierCodeCounters::TenantId).big_integer().not_null())
-                .col(ColumnDef::new(DossierCodeCounters::UnitCode).string().not_null())
+                .col(
+                    ColumnDef::new(DossierCodeCounters::TenantId)
+                        .big_integer()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(DossierCodeCounters::UnitCode)
+                        .string()
+                        .not_null(),
+                )
                 .col(ColumnDef::new(DossierCodeCounters::Day).date().not_null())
-                .col(ColumnDef::new(DossierCodeCounters::LastSeq).integer().not_null())
+                .col(
+                    ColumnDef::new(DossierCodeCounters::LastSeq)
+                        .integer()
+                        .not_null(),
+                )
                 .primary_key(
                     Index::create()
                         .col(DossierCodeCounters::TenantId)

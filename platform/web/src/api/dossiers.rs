@@ -81,8 +81,14 @@ pub(super) async fn submit(
         return Err(fail(Failure::invalid(
             "procedure_not_online",
             Msg::new(
-                format!("Thủ tục \"{}\" chưa nhận hồ sơ trực tuyến; vui lòng nộp tại Bộ phận Một cửa.", procedure.name.get(Lang::Vi)),
-                format!("\"{}\" does not accept online dossiers; please apply at the one-stop desk.", procedure.name.get(Lang::En)),
+                format!(
+                    "Thủ tục \"{}\" chưa nhận hồ sơ trực tuyến; vui lòng nộp tại Bộ phận Một cửa.",
+                    procedure.name.get(Lang::Vi)
+                ),
+                format!(
+                    "\"{}\" does not accept online dossiers; please apply at the one-stop desk.",
+                    procedure.name.get(Lang::En)
+                ),
             ),
         )));
     }
@@ -93,19 +99,28 @@ pub(super) async fn submit(
     .ok_or_else(|| {
         fail(Failure::invalid(
             "unknown_case",
-            Msg::new("Trường hợp đã chọn không thuộc thủ tục này.", "The chosen case does not belong to this procedure."),
+            Msg::new(
+                "Trường hợp đã chọn không thuộc thủ tục này.",
+                "The chosen case does not belong to this procedure.",
+            ),
         ))
     })?;
     if body.applicant.name.trim().is_empty() {
         return Err(fail(Failure::invalid(
             "applicant_name_required",
-            Msg::new("Cần ghi họ tên người nộp hồ sơ.", "The applicant's name is required."),
+            Msg::new(
+                "Cần ghi họ tên người nộp hồ sơ.",
+                "The applicant's name is required.",
+            ),
         )));
     }
     if !body.form.is_object() {
         return Err(fail(Failure::invalid(
             "invalid_form",
-            Msg::new("Dữ liệu tờ khai phải là một đối tượng JSON.", "The form data must be a JSON object."),
+            Msg::new(
+                "Dữ liệu tờ khai phải là một đối tượng JSON.",
+                "The form data must be a JSON object.",
+            ),
         )));
     }
     let idempotency_key = match headers.get("idempotency-key") {
@@ -167,7 +182,9 @@ pub(crate) async fn lookup(
     client: &ClientIp,
     code: &str,
 ) -> Result<Option<Dossier>, Failure> {
-    state.rate_limit("lookup", client, state.config.lookup_per_minute).await?;
+    state
+        .rate_limit("lookup", client, state.config.lookup_per_minute)
+        .await?;
     let code: DossierCode = code.parse().map_err(|_| {
         Failure::invalid(
             "invalid_dossier_code",

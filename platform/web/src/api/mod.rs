@@ -6,8 +6,8 @@ mod dossiers;
 mod procedures;
 
 use axum::Router;
-use axum::extract::{FromRequest, Request};
 use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use motcua_core::lang::Lang;
@@ -33,7 +33,10 @@ pub(crate) fn routes() -> Router<AppState> {
 async fn not_found(site: Option<Site>) -> ApiError {
     ApiError(
         site.map_or(Lang::Vi, |s| s.lang),
-        Failure::not_found(Msg::new("Không có địa chỉ API này.", "There is no such API endpoint.")),
+        Failure::not_found(Msg::new(
+            "Không có địa chỉ API này.",
+            "There is no such API endpoint.",
+        )),
     )
 }
 
@@ -56,31 +59,47 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 fn rejection_failure(rejection: &JsonRejection) -> Failure {
     match rejection {
         JsonRejection::JsonDataError(e) => {
-            let detail = std::error::Error::source(e).map_or_else(|| e.body_text(), |s| s.to_string());
+            let detail =
+                std::error::Error::source(e).map_or_else(|| e.body_text(), |s| s.to_string());
             Failure::invalid(
                 "invalid_body",
-                Msg::new(format!("Dữ liệu gửi lên không hợp lệ: {detail}"), format!("The request body is invalid: {detail}")),
+                Msg::new(
+                    format!("Dữ liệu gửi lên không hợp lệ: {detail}"),
+                    format!("The request body is invalid: {detail}"),
+                ),
             )
         }
         JsonRejection::JsonSyntaxError(_) => Failure::new(
             StatusCode::BAD_REQUEST,
             "malformed_json",
-            Msg::new("Nội dung gửi lên không phải JSON hợp lệ.", "The request body is not valid JSON."),
+            Msg::new(
+                "Nội dung gửi lên không phải JSON hợp lệ.",
+                "The request body is not valid JSON.",
+            ),
         ),
         JsonRejection::MissingJsonContentType(_) => Failure::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            Msg::new("Cần gửi với Content-Type: application/json.", "Send the body with Content-Type: application/json."),
+            Msg::new(
+                "Cần gửi với Content-Type: application/json.",
+                "Send the body with Content-Type: application/json.",
+            ),
         ),
         other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Failure::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
-            Msg::new("Nội dung gửi lên quá lớn.", "The request body is too large."),
+            Msg::new(
+                "Nội dung gửi lên quá lớn.",
+                "The request body is too large.",
+            ),
         ),
         other => Failure::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
-            Msg::new(format!("Yêu cầu không hợp lệ: {other}"), format!("Bad request: {other}")),
+            Msg::new(
+                format!("Yêu cầu không hợp lệ: {other}"),
+                format!("Bad request: {other}"),
+            ),
         ),
     }
 }

@@ -25,7 +25,12 @@ fn summary(site: &Site, p: &ProcedureInfo) -> Value {
 }
 
 pub(super) async fn list(site: Site) -> Json<Value> {
-    let procedures: Vec<Value> = site.tenant.procedures.iter().map(|p| summary(&site, p)).collect();
+    let procedures: Vec<Value> = site
+        .tenant
+        .procedures
+        .iter()
+        .map(|p| summary(&site, p))
+        .collect();
     Json(json!({ "tenant": site.tenant.manifest.slug, "procedures": procedures }))
 }
 

@@ -38,7 +38,10 @@ fn a_valid_manifest_is_read_whole() {
     assert_eq!(m.entity().to_string(), "000.00.00.H56");
     assert_eq!(m.divisions.len(), 2);
     assert_eq!(m.default_desk().key.as_str(), "mot-cua");
-    assert_eq!(m.division("tu-phap").unwrap().code.to_string(), "000.00.06.H56");
+    assert_eq!(
+        m.division("tu-phap").unwrap().code.to_string(),
+        "000.00.06.H56"
+    );
     assert_eq!(
         m.domains.aliases[1],
         Alias::Host {
@@ -70,7 +73,11 @@ fn invalid_manifests_give_their_expected_errors() {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     cases.sort();
-    assert!(cases.len() >= 10, "expected the invalid manifest cases in {}", dir.display());
+    assert!(
+        cases.len() >= 10,
+        "expected the invalid manifest cases in {}",
+        dir.display()
+    );
     let bless = std::env::var_os("MOTCUA_BLESS").is_some();
     let mut failures = Vec::new();
     for case in cases {
@@ -87,7 +94,10 @@ fn invalid_manifests_give_their_expected_errors() {
         }
         let expected = std::fs::read_to_string(&expected_file).unwrap_or_default();
         if expected.trim_end() != actual {
-            failures.push(format!("{name}\n--- expected\n{}\n--- actual\n{actual}", expected.trim_end()));
+            failures.push(format!(
+                "{name}\n--- expected\n{}\n--- actual\n{actual}",
+                expected.trim_end()
+            ));
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
