@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use motcua_core::codes::EntityCode;
+use motcua_core::dossier::{Applicant, ApplicantKind, Channel};
+use motcua_store::dossiers::{self, NewDossier};
 use motcua_store::{StoreError, TenantId, next_dossier_code, tenants};
 use motcua_tests::{Backend, TestDb, backend_tests, demo_bundle};
 use sea_orm::{ConnectionTrait, Statement};
@@ -114,16 +116,17 @@ async fn the_ten_thousandth_code_of_a_day_is_refused(backend: Backend) {
     );
 }
 
-async fn concurrent_nodes_never_issue_the_same_code(backend: Backend) {
+/// Many concurrent submissions from four nodes (four connection pools on one database), over
+/// three receiving units: every dossier gets a code, no code twice, no gap.
+async fn concurrent_submissions_on_many_nodes_never_share_a_code(backend: Backend) {
     let db = TestDb::new(backend).await;
     let t = tenant(&db).await;
-    let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    let received_at: chrono::DateTime<chrono::Utc> = "2026-03-02T02:00:00Z".parse().unwrap();
     let units = [
         unit("000.00.01.H56"),
         unit("000.00.06.H56"),
         unit("000.00.07.H56"),
     ];
-    // Four nodes (four pools), each with many concurrent submissions over three units.
     let mut nodes = vec![db.store.clone()];
     for _ in 0..3 {
         nodes.push(db.another_node().await);
@@ -137,16 +140,35 @@ async fn concurrent_nodes_never_issue_the_same_code(backend: Backend) {
     for (n, node) in nodes.iter().enumerate() {
         for i in 0..per_node {
             let node = node.clone();
-            let u = units[(n + i) % units.len()];
-            tasks.push(tokio::spawn(async move { issue(&node, t, u, day).await }));
+            let new = NewDossier {
+                procedure_code: "2.000720".into(),
+                receiving_unit: units[(n + i) % units.len()],
+                channel: Channel::Online,
+                applicant: Applicant {
+                    kind: ApplicantKind::Business,
+                    name: format!("Hộ kinh doanh {n}-{i}"),
+                    id_number: None,
+                    phone: None,
+                    email: None,
+                    address: None,
+                },
+                form: serde_json::json!({}),
+                idempotency_key: None,
+                received_at,
+                due_at: received_at,
+            };
+            tasks.push(tokio::spawn(async move {
+                dossiers::receive(&node, t, new).await
+            }));
         }
     }
     let mut codes = Vec::new();
     for task in tasks {
-        codes.push(task.await.unwrap().unwrap());
+        codes.push(task.await.unwrap().unwrap().dossier().code.to_string());
     }
     let unique: BTreeSet<&String> = codes.iter().collect();
     assert_eq!(unique.len(), codes.len(), "duplicate codes issued");
+    assert_eq!(codes.len(), nodes.len() * per_node);
     // Per unit the sequences are exactly 1..=n: no gaps, no duplicates.
     let mut per_unit: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for code in &codes {
@@ -167,5 +189,5 @@ async fn concurrent_nodes_never_issue_the_same_code(backend: Backend) {
 backend_tests!(
     codes_count_per_unit_and_day,
     the_ten_thousandth_code_of_a_day_is_refused,
-    concurrent_nodes_never_issue_the_same_code,
+    concurrent_submissions_on_many_nodes_never_share_a_code,
 );

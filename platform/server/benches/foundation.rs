@@ -92,6 +92,41 @@ async fn issue_codes(
     n as f64 / elapsed.as_secs_f64()
 }
 
+/// The same statements as one code issue (begin, the tenant preamble, the counter upsert,
+/// commit) run by pgbench with the same concurrency: the ceiling of the database on this machine.
+fn pgbench_codes(url: &str, schema: &str, tenant: TenantId, duration: Duration) -> Option<f64> {
+    let dir = tempfile::tempdir().ok()?;
+    let script = dir.path().join("codes.sql");
+    let t = tenant.0;
+    std::fs::write(
+        &script,
+        format!(
+            "\\set u random(1, 100)\n\
+             BEGIN;\n\
+             SELECT set_config('role', 'motcua_tenant', true), set_config('motcua.tenant_id', '{t}', true);\n\
+             INSERT INTO dossier_code_counters (tenant_id, unit_code, day, last_seq) \
+             VALUES ({t}, 'u' || :u, '2030-01-03', 1) ON CONFLICT (tenant_id, unit_code, day) \
+             DO UPDATE SET last_seq = dossier_code_counters.last_seq + 1 RETURNING last_seq;\n\
+             COMMIT;\n"
+        ),
+    )
+    .ok()?;
+    let out = Command::new("pgbench")
+        .args(["-n", "-M", "prepared", "-c", "32", "-j", "2", "-T"])
+        .arg(duration.as_secs().to_string())
+        .arg("-f")
+        .arg(&script)
+        .arg(url)
+        .env("PGOPTIONS", format!("-c search_path={schema}"))
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("tps = "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+}
+
 async fn codes(report: &mut Vec<(String, String, String)>) {
     let units: Vec<EntityCode> = (0..100)
         .map(|i| {
@@ -123,6 +158,7 @@ async fn codes(report: &mut Vec<(String, String, String)>) {
         duration.min(Duration::from_secs(2)),
     )
     .await;
+    let ceiling = pgbench_codes(&pg, &schema, tenant, duration);
     report.push((
         "codes/s, PostgreSQL, 32 writers, 100 units".into(),
         format!("{many:.0}"),
@@ -131,8 +167,20 @@ async fn codes(report: &mut Vec<(String, String, String)>) {
     report.push((
         "codes/s, PostgreSQL, 32 writers, 1 unit".into(),
         format!("{one:.0}"),
-        "".into(),
+        String::new(),
     ));
+    report.push(match ceiling {
+        Some(tps) => (
+            "pgbench, the same statements, 32 clients, 100 units (ceiling)".into(),
+            format!("{tps:.0} (ours: {:.0}%)", many / tps * 100.0),
+            String::new(),
+        ),
+        None => (
+            "pgbench ceiling".into(),
+            "pgbench not installed".into(),
+            String::new(),
+        ),
+    });
     store.platform().clone().close().await.ok();
     if let Ok(admin) = Database::connect(pg.as_str()).await {
         let _ = admin

@@ -21,7 +21,7 @@ use std::time::Duration;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 
@@ -93,6 +93,9 @@ impl Store {
             .min_connections(1)
             .connect_timeout(Duration::from_secs(5))
             .acquire_timeout(Duration::from_secs(10))
+            // Pinging every connection at every checkout costs a round trip per transaction; a
+            // connection idle long enough to have been dropped by a proxy is still checked.
+            .test_before_acquire_if_idle_for(Duration::from_secs(30))
             .sqlx_logging(false);
         if let Some(schema) = &options.schema {
             opts.set_schema_search_path(schema.clone());
@@ -173,9 +176,12 @@ impl Store {
                 .await?),
             _ => {
                 let txn = self.db.begin().await?;
-                txn.execute_unprepared(&format!(
-                    "SET LOCAL ROLE motcua_tenant; SELECT set_config('motcua.tenant_id', '{}', true)",
-                    tenant.0
+                // One prepared statement: `set_config('role', ..)` is `SET LOCAL ROLE`.
+                txn.execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT set_config('role', 'motcua_tenant', true), \
+                     set_config('motcua.tenant_id', $1, true)",
+                    [tenant.0.to_string().into()],
                 ))
                 .await?;
                 Ok(txn)
