@@ -113,7 +113,10 @@ struct HomePage {
 fn render(t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
-        Err(e) => Failure::internal(&e).json(Lang::Vi),
+        Err(e) => {
+            let failure = Failure::internal(&e);
+            (failure.status, failure.message.vi).into_response()
+        }
     }
 }
 
