@@ -5,10 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use motcua_core::codes::EntityCode;
-use motcua_core::dossier::{Applicant, ApplicantKind, Channel};
-use motcua_store::dossiers::{self, NewDossier};
+use motcua_store::dossiers;
 use motcua_store::{StoreError, TenantId, next_dossier_code, tenants};
-use motcua_tests::{Backend, TestDb, backend_tests, demo_bundle};
+use motcua_tests::{Backend, TestDb, backend_tests, citizen, demo_bundle, plain_dossier};
 use sea_orm::{ConnectionTrait, Statement};
 
 async fn tenant(db: &TestDb) -> TenantId {
@@ -140,23 +139,9 @@ async fn concurrent_submissions_on_many_nodes_never_share_a_code(backend: Backen
     for (n, node) in nodes.iter().enumerate() {
         for i in 0..per_node {
             let node = node.clone();
-            let new = NewDossier {
-                procedure_code: "2.000720".into(),
-                receiving_unit: units[(n + i) % units.len()],
-                channel: Channel::Online,
-                applicant: Applicant {
-                    kind: ApplicantKind::Business,
-                    name: format!("Hộ kinh doanh {n}-{i}"),
-                    id_number: None,
-                    phone: None,
-                    email: None,
-                    address: None,
-                },
-                form: serde_json::json!({}),
-                idempotency_key: None,
-                received_at,
-                due_at: received_at,
-            };
+            let unit = units[(n + i) % units.len()].to_string();
+            let applicant = citizen(&format!("Hộ kinh doanh {n}-{i}"));
+            let new = plain_dossier("2.000720", &unit, received_at, None, applicant);
             tasks.push(tokio::spawn(async move {
                 dossiers::receive(&node, t, new).await
             }));

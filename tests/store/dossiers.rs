@@ -1,10 +1,10 @@
 //! Receiving dossiers: codes dated in Vietnam time, idempotent submission, lookup by code.
 
 use chrono::{DateTime, Utc};
-use motcua_core::dossier::{Applicant, ApplicantKind, Channel, DossierStatus};
+use motcua_core::dossier::DossierStatus;
 use motcua_store::dossiers::{self, NewDossier, Received};
 use motcua_store::{TenantId, tenants};
-use motcua_tests::{Backend, TestDb, backend_tests, demo_bundle};
+use motcua_tests::{Backend, TestDb, backend_tests, citizen, demo_bundle, plain_dossier};
 
 async fn tenant(db: &TestDb, slug: &str) -> TenantId {
     tenants::apply(&db.store, &demo_bundle(slug)).await.unwrap();
@@ -13,23 +13,9 @@ async fn tenant(db: &TestDb, slug: &str) -> TenantId {
 
 fn new_dossier(at: &str, key: Option<&str>) -> NewDossier {
     let received_at: DateTime<Utc> = at.parse().unwrap();
-    NewDossier {
-        procedure_code: "1.001193".into(),
-        receiving_unit: "000.00.01.H56".parse().unwrap(),
-        channel: Channel::Online,
-        applicant: Applicant {
-            kind: ApplicantKind::Citizen,
-            name: "Lê Thị Hoa".into(),
-            id_number: motcua_core::dossier::CitizenId::parse("038095001234"),
-            phone: Some("0912345678".into()),
-            email: None,
-            address: None,
-        },
-        form: serde_json::json!({ "child_name": "Lê Minh An" }),
-        idempotency_key: key.map(str::to_owned),
-        received_at,
-        due_at: received_at + chrono::Duration::days(1),
-    }
+    let mut applicant = citizen("Lê Thị Hoa");
+    applicant.id_number = motcua_core::dossier::CitizenId::parse("038095001234");
+    plain_dossier("1.001193", "000.00.01.H56", received_at, key, applicant)
 }
 
 async fn codes_are_dated_in_vietnam_time(backend: Backend) {

@@ -1,10 +1,9 @@
 //! PostgreSQL row-level security, the second wall: inside a tenant's transaction a query that
 //! forgets its `tenant_id` filter still sees and writes that tenant's rows only.
 
-use motcua_core::dossier::{Applicant, ApplicantKind, Channel};
-use motcua_store::dossiers::{self, NewDossier};
+use motcua_store::dossiers;
 use motcua_store::tenants;
-use motcua_tests::{Backend, TestDb, demo_bundle};
+use motcua_tests::{Backend, TestDb, citizen, demo_bundle, plain_dossier};
 use sea_orm::{ConnectionTrait, Statement};
 
 async fn count(txn: &impl ConnectionTrait, sql: &str) -> i64 {
@@ -28,29 +27,8 @@ async fn row_level_security_confines_unfiltered_queries_to_the_tenant() {
     for (tenant, unit, n) in [(a, "000.00.01.H56", 3), (b, "000.00.01.H29", 2)] {
         for _ in 0..n {
             let at = chrono::Utc::now();
-            dossiers::receive(
-                &db.store,
-                tenant,
-                NewDossier {
-                    procedure_code: "1.001193".into(),
-                    receiving_unit: unit.parse().unwrap(),
-                    channel: Channel::Desk,
-                    applicant: Applicant {
-                        kind: ApplicantKind::Citizen,
-                        name: "Trần Văn Bình".into(),
-                        id_number: None,
-                        phone: None,
-                        email: None,
-                        address: None,
-                    },
-                    form: serde_json::json!({}),
-                    idempotency_key: None,
-                    received_at: at,
-                    due_at: at,
-                },
-            )
-            .await
-            .unwrap();
+            let new = plain_dossier("1.001193", unit, at, None, citizen("Trần Văn Bình"));
+            dossiers::receive(&db.store, tenant, new).await.unwrap();
         }
     }
     // The platform connection (table owner) sees everything.

@@ -263,6 +263,7 @@ impl TestApp {
             cache,
             sites,
             metrics: metrics_handle(),
+            procedures: motcua_web::handling::procedure_cache(),
             config: Arc::new(config),
         };
         Self {
@@ -365,4 +366,53 @@ macro_rules! backend_tests {
             }
         )*
     };
+}
+
+/// A dossier to receive with a minimal workflow start (one `received` event), for storage tests
+/// that are not about workflows.
+pub fn plain_dossier(
+    procedure_code: &str,
+    unit: &str,
+    received_at: chrono::DateTime<chrono::Utc>,
+    idempotency_key: Option<&str>,
+    applicant: motcua_core::dossier::Applicant,
+) -> motcua_store::dossiers::NewDossier {
+    use motcua_store::dossiers::{Change, NewDossier};
+    NewDossier {
+        procedure_code: procedure_code.to_owned(),
+        procedure_version: 1,
+        case_key: "mac-dinh".to_owned(),
+        receiving_unit: unit.parse().expect("a unit code"),
+        channel: motcua_core::dossier::Channel::Online,
+        applicant,
+        form: serde_json::json!({}),
+        idempotency_key: idempotency_key.map(str::to_owned),
+        received_at,
+        start: Change {
+            state: serde_json::json!({ "tokens": [] }),
+            status: motcua_core::dossier::DossierStatus::Registered,
+            due_at: received_at + chrono::Duration::days(1),
+            closed_at: None,
+            events: vec![motcua_store::history::NewEvent {
+                at: received_at,
+                actor: "system".to_owned(),
+                kind: "received".to_owned(),
+                payload: serde_json::json!({ "case": "mac-dinh" }),
+            }],
+            outbox: Vec::new(),
+            procedure_version: None,
+        },
+    }
+}
+
+/// A citizen applicant.
+pub fn citizen(name: &str) -> motcua_core::dossier::Applicant {
+    motcua_core::dossier::Applicant {
+        kind: motcua_core::dossier::ApplicantKind::Citizen,
+        name: name.to_owned(),
+        id_number: None,
+        phone: None,
+        email: None,
+        address: None,
+    }
 }

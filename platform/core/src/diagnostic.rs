@@ -9,8 +9,9 @@
 use std::fmt;
 
 use serde::de::DeserializeOwned;
+pub use serde_saphyr::Location;
 pub use serde_saphyr::Spanned;
-use serde_saphyr::{Location, MessageFormatter, UserMessageFormatter};
+use serde_saphyr::{MessageFormatter, UserMessageFormatter};
 
 /// One problem in a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,6 +94,11 @@ impl Report {
         });
     }
 
+    /// Records a problem with a value read with its position.
+    pub fn at_value<T>(&mut self, value: &At<T>, message: impl Into<String>, hint: Option<String>) {
+        self.at(value.location, message, hint);
+    }
+
     /// Records a problem with a spanned value.
     pub fn value<T>(
         &mut self,
@@ -101,6 +107,21 @@ impl Report {
         hint: Option<String>,
     ) {
         self.at(value.referenced, message, hint);
+    }
+
+    /// Adds problems found elsewhere (for example by another reader of the same file).
+    pub fn extend(&mut self, diagnostics: Diagnostics) {
+        self.found.extend(diagnostics.0);
+    }
+
+    /// How many problems were found so far.
+    pub fn len(&self) -> usize {
+        self.found.len()
+    }
+
+    /// The problems found since there were `count`.
+    pub fn found_since(&self, count: usize) -> impl Iterator<Item = &Diagnostic> {
+        self.found.iter().skip(count)
     }
 
     /// Whether nothing was found.
@@ -116,6 +137,94 @@ impl Report {
             self.found.sort_by_key(|d| (d.line, d.column));
             Err(Diagnostics(self.found))
         }
+    }
+}
+
+/// A value read from YAML with the position it was written at, so that a check made after
+/// parsing can point at it. Serializes, compares and describes itself (JSON Schema) as the bare
+/// value; built in code it has no position.
+#[derive(Clone)]
+pub struct At<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written ([`Location::UNKNOWN`] when built in code).
+    pub location: Location,
+}
+
+impl<T> At<T> {
+    /// A value without a position.
+    pub fn new(value: T) -> Self {
+        Self {
+            value,
+            location: Location::UNKNOWN,
+        }
+    }
+}
+
+impl<T> std::ops::Deref for At<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for At<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.value.fmt(f)
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for At<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.value.fmt(f)
+    }
+}
+
+impl<T: PartialEq> PartialEq for At<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl<T: Eq> Eq for At<T> {}
+
+impl<T: std::hash::Hash> std::hash::Hash for At<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for At<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<T>::deserialize(d)?;
+        Ok(Self {
+            value: spanned.value,
+            location: spanned.referenced,
+        })
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for At<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for At<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        T::schema_id()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
     }
 }
 

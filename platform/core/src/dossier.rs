@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::lang::Lang;
 
 /// Where a dossier stands, as the national portal counts it (codes 1–10).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DossierStatus {
     /// 1 — newly registered, not yet checked by the desk.
@@ -107,7 +107,7 @@ impl DossierStatus {
 }
 
 /// How a dossier reached the agency.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// In person at the one-stop desk.
@@ -145,7 +145,7 @@ impl Channel {
 }
 
 /// Who applies, with the national portal's codes (1 citizen, 2 business, 3 state agency, 4 other).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicantKind {
     /// 1 — a citizen.
@@ -175,6 +175,16 @@ impl ApplicantKind {
 #[serde(transparent)]
 pub struct CitizenId(String);
 
+impl schemars::JsonSchema for CitizenId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CitizenId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "pattern": "^[0-9]{12}$", "description": "a citizen identity number: 12 digits" })
+    }
+}
+
 impl<'de> Deserialize<'de> for CitizenId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
@@ -185,7 +195,7 @@ impl<'de> Deserialize<'de> for CitizenId {
 }
 
 /// The person or organisation a dossier is for, as the applicant gives it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Applicant {
     /// Citizen, business, state agency or other.

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A language the platform speaks to its users.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// Vietnamese, the default and the language of record.
@@ -34,7 +34,7 @@ impl Lang {
 ///
 /// Vietnamese is required; English falls back to Vietnamese when a tenant has not translated a
 /// text yet, so an English page is never blank.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Text {
     /// The Vietnamese text.

@@ -56,7 +56,11 @@ impl fmt::Debug for ProcedureCode {
     }
 }
 
-string_serde!(ProcedureCode, "a procedure code like 1.001193");
+string_serde!(
+    ProcedureCode,
+    "a procedure code like 1.001193",
+    pattern = "^[0-9]\\.[0-9]{6}$"
+);
 
 /// How far a procedure can be done online (Art. 21).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -84,6 +88,21 @@ impl OnlineLevel {
     }
 }
 
+impl schemars::JsonSchema for OnlineLevel {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "OnlineLevel".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 4,
+            "description": "online level: 1 information, 2 forms, 3 partly online, 4 fully online"
+        })
+    }
+}
+
 impl TryFrom<u8> for OnlineLevel {
     type Error = String;
     fn try_from(n: u8) -> Result<Self, String> {
@@ -104,7 +123,7 @@ impl From<OnlineLevel> for u8 {
 }
 
 /// The unit of a processing time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TimeUnit {
     /// Working days on the tenant's calendar (the usual unit).
@@ -116,7 +135,7 @@ pub enum TimeUnit {
 }
 
 /// How long the agency has to handle a dossier.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProcessingTime {
     /// How many units (at least 1; "same day" procedures use `working_hours`).
@@ -128,18 +147,46 @@ pub struct ProcessingTime {
 impl ProcessingTime {
     /// The due time of a dossier received at `received` (after-15:00 rule included).
     pub fn due(self, calendar: &WorkingCalendar, received: DateTime<Utc>) -> DateTime<Utc> {
+        self.after(calendar, calendar.intake_start(received))
+    }
+
+    /// The time this long after `start`: working time for working units, elapsed time for days.
+    pub fn after(self, calendar: &WorkingCalendar, start: DateTime<Utc>) -> DateTime<Utc> {
         match self.unit {
-            TimeUnit::WorkingDays => calendar.due(received, WorkingDuration::Days(self.value)),
-            TimeUnit::WorkingHours => calendar.due(received, WorkingDuration::Hours(self.value)),
-            TimeUnit::Days => {
-                calendar.intake_start(received) + chrono::Duration::days(i64::from(self.value))
-            }
+            TimeUnit::WorkingDays => calendar.add(start, WorkingDuration::Days(self.value)),
+            TimeUnit::WorkingHours => calendar.add(start, WorkingDuration::Hours(self.value)),
+            TimeUnit::Days => start + chrono::Duration::days(i64::from(self.value)),
+        }
+    }
+
+    /// The length in working hours, counting a day as `day_hours` (calendar days count as
+    /// working days: an approximation used to compare deadlines, never to compute one).
+    pub fn working_hours(self, day_hours: f64) -> f64 {
+        match self.unit {
+            TimeUnit::WorkingDays | TimeUnit::Days => f64::from(self.value) * day_hours,
+            TimeUnit::WorkingHours => f64::from(self.value),
         }
     }
 }
 
+impl std::fmt::Display for ProcessingTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = match self.unit {
+            TimeUnit::WorkingDays => "working day",
+            TimeUnit::WorkingHours => "working hour",
+            TimeUnit::Days => "day",
+        };
+        write!(
+            f,
+            "{} {unit}{}",
+            self.value,
+            if self.value == 1 { "" } else { "s" }
+        )
+    }
+}
+
 /// How a required document must be supplied.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentForm {
     /// The original (bản chính).
@@ -153,7 +200,7 @@ pub enum DocumentForm {
 }
 
 /// A document the applicant must supply.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequiredDocument {
     /// Its code within the case.
@@ -178,7 +225,7 @@ fn one() -> u32 {
 }
 
 /// A case (trường hợp) of a procedure, with its own documents and possibly its own time.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
     /// Key within the procedure.
@@ -193,7 +240,7 @@ pub struct Case {
 }
 
 /// A fee or charge.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fee {
     /// Its code.
@@ -208,7 +255,7 @@ pub struct Fee {
 }
 
 /// A legal document the procedure rests on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LegalBasis {
     /// Its number, e.g. `60/2014/QH13`.
@@ -218,7 +265,7 @@ pub struct LegalBasis {
 }
 
 /// The public information of a procedure.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProcedureInfo {
     /// The national procedure code.

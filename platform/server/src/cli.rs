@@ -46,6 +46,9 @@ pub enum Command {
     /// Deadlines and days off on a tenant's working calendar.
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Check, simulate and describe procedure files.
+    #[command(subcommand)]
+    Workflow(crate::workflow_cmd::WorkflowCommand),
 }
 
 /// `motcua tenant ...`
@@ -152,10 +155,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Tenant(cmd) => tenant(&config, cmd).await,
         Command::Calendar(cmd) => calendar(&config, cmd).await,
+        Command::Workflow(cmd) => crate::workflow_cmd::run(cmd),
     }
 }
 
-fn out(args: std::fmt::Arguments<'_>) -> anyhow::Result<()> {
+pub(crate) fn out(args: std::fmt::Arguments<'_>) -> anyhow::Result<()> {
     writeln!(std::io::stdout().lock(), "{args}").context("writing to standard output")
 }
 

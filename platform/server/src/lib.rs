@@ -10,3 +10,4 @@ pub mod config;
 mod logging;
 pub mod serve;
 pub mod tenant_dir;
+pub mod workflow_cmd;

@@ -61,6 +61,7 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         cache,
         sites,
         metrics: metrics_handle(),
+        procedures: motcua_web::handling::procedure_cache(),
         config: Arc::new(WebConfig {
             https: config.https(),
             lookup_per_minute: config.http.lookup_per_minute,

@@ -80,7 +80,7 @@ pub fn read(dir: &Path) -> Result<TenantBundle, DirError> {
         _ => None,
     };
 
-    TenantBundle::from_files(dir_name.as_deref(), manifest, procedures, logo).map_err(|d| {
+    let in_dir = |d: Diagnostics| {
         DirError::Invalid(Diagnostics(
             d.0.into_iter()
                 .map(|mut diag| {
@@ -89,7 +89,42 @@ pub fn read(dir: &Path) -> Result<TenantBundle, DirError> {
                 })
                 .collect(),
         ))
-    })
+    };
+    let bundle = TenantBundle::from_files(dir_name.as_deref(), manifest, procedures, logo)
+        .map_err(in_dir)?;
+    // Beyond the public information: every procedure's e-form and workflow, all problems at once.
+    let problems: Vec<_> = bundle
+        .procedures
+        .iter()
+        .filter_map(|p| {
+            motcua_workflow::procedure::load(&p.file.path, &p.file.text, &bundle.manifest).err()
+        })
+        .flat_map(|d| d.0)
+        .collect();
+    if problems.is_empty() {
+        Ok(bundle)
+    } else {
+        Err(in_dir(Diagnostics(problems)))
+    }
+}
+
+/// The manifest of the tenant directory `dir`, on its own (for commands about one procedure).
+pub fn read_manifest(dir: &Path) -> Result<motcua_core::tenant::TenantManifest, DirError> {
+    let text = read_text(&dir.join(MANIFEST_FILE))?;
+    let name = dir.join(MANIFEST_FILE).display().to_string();
+    let dir_name = dir.file_name().and_then(|n| n.to_str());
+    motcua_core::tenant::parse_manifest(&name, &text, dir_name).map_err(DirError::Invalid)
+}
+
+/// The tenant directory a procedure file belongs to: `tenants/<slug>/procedures/<file>.yaml`.
+pub fn tenant_of(procedure: &Path) -> Option<PathBuf> {
+    let dir = procedure
+        .canonicalize()
+        .ok()?
+        .parent()?
+        .parent()?
+        .to_path_buf();
+    dir.join(MANIFEST_FILE).is_file().then_some(dir)
 }
 
 /// The tenant directories under `root` (those holding a `tenant.yaml`), sorted.

@@ -1,16 +1,21 @@
-//! Dossiers in storage: receiving one (code issued in the same transaction) and the public
-//! lookup by code.
+//! Dossiers in storage: receiving one (code, state and first events in one transaction),
+//! moving it through its workflow with optimistic concurrency, and finding it by code.
 //!
 //! Submission is idempotent: a request repeated with the same idempotency key returns the dossier
 //! the first one created, even when both arrive at once on different nodes (the unique index on
 //! `(tenant_id, idempotency_key)` decides, and the loser reads the winner's dossier).
+//!
+//! The workflow state is opaque JSON here: the engine that reads and writes it lives in the
+//! workflow crate, and storage keeps no copy of its rules.
 
 use chrono::{DateTime, FixedOffset, Utc};
 use motcua_core::codes::{DossierCode, EntityCode};
-use motcua_core::dossier::{Applicant, Channel, DossierStatus};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use motcua_core::dossier::{Applicant, ApplicantKind, Channel, DossierStatus};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use crate::entity::dossier;
+use crate::entity::{dossier, outbox};
+use crate::history::{self, NewEvent};
 use crate::{Store, StoreError, TenantId, next_dossier_code};
 
 /// Vietnam time, in which dossier codes are dated (Art. 19), whatever the tenant's own zone.
@@ -18,11 +23,24 @@ fn vietnam() -> FixedOffset {
     FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset")
 }
 
+/// A message for the outbox.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutboxMessage {
+    /// What kind of delivery (`notification`, `national_portal`, ...).
+    pub topic: String,
+    /// The message.
+    pub payload: serde_json::Value,
+}
+
 /// A dossier to receive.
 #[derive(Clone, Debug)]
 pub struct NewDossier {
     /// The procedure's national code.
     pub procedure_code: String,
+    /// The published version it starts on.
+    pub procedure_version: i32,
+    /// The case (trường hợp).
+    pub case_key: String,
     /// The one-stop desk that receives it; its entity code starts the dossier code.
     pub receiving_unit: EntityCode,
     /// How it arrived.
@@ -35,29 +53,71 @@ pub struct NewDossier {
     pub idempotency_key: Option<String>,
     /// When it was received.
     pub received_at: DateTime<Utc>,
-    /// When it is due.
-    pub due_at: DateTime<Utc>,
+    /// The workflow's first move: state, status, due time, events, messages.
+    pub start: Change,
 }
 
-/// A received dossier.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What a move of the workflow writes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    /// The new workflow state.
+    pub state: serde_json::Value,
+    /// The national status.
+    pub status: DossierStatus,
+    /// When it is due.
+    pub due_at: DateTime<Utc>,
+    /// When handling ended, if it did.
+    pub closed_at: Option<DateTime<Utc>>,
+    /// What happened.
+    pub events: Vec<NewEvent>,
+    /// What to deliver.
+    pub outbox: Vec<OutboxMessage>,
+    /// A new procedure version (a migration), `None` to stay on the current one.
+    pub procedure_version: Option<i32>,
+}
+
+/// A dossier as stored.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Dossier {
+    /// Its id.
+    pub id: i64,
     /// Its code.
     pub code: DossierCode,
     /// The procedure's national code.
     pub procedure_code: String,
+    /// The version it is pinned to.
+    pub procedure_version: i32,
+    /// Its case.
+    pub case_key: String,
     /// How it arrived.
     pub channel: Channel,
+    /// Who it is for.
+    pub applicant: Applicant,
+    /// The e-form data.
+    pub form: serde_json::Value,
     /// Where it stands.
     pub status: DossierStatus,
+    /// The workflow state.
+    pub state: serde_json::Value,
+    /// The number of workflow moves stored (optimistic concurrency).
+    pub state_version: i64,
     /// When it was received.
     pub received_at: DateTime<Utc>,
     /// When it is due.
     pub due_at: DateTime<Utc>,
+    /// When handling ended.
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl Dossier {
+    /// Who applies.
+    pub fn applicant_kind(&self) -> ApplicantKind {
+        self.applicant.kind
+    }
 }
 
 /// The outcome of [`receive`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Received {
     /// A new dossier.
     Created(Dossier),
@@ -77,17 +137,26 @@ impl Received {
 fn from_row(row: dossier::Model) -> Result<Dossier, StoreError> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("dossier {}: {what}", row.code));
     Ok(Dossier {
+        id: row.id,
         code: row.code.parse().map_err(|_| corrupt("code"))?,
         procedure_code: row.procedure_code.clone(),
+        procedure_version: row.procedure_version,
+        case_key: row.case_key.clone(),
         channel: Channel::parse(&row.channel).ok_or_else(|| corrupt("channel"))?,
+        applicant: serde_json::from_value(row.applicant.clone())
+            .map_err(|_| corrupt("applicant"))?,
+        form: row.form.clone(),
         status: DossierStatus::parse(&row.status).ok_or_else(|| corrupt("status"))?,
+        state: row.state.clone().unwrap_or(serde_json::Value::Null),
+        state_version: row.state_version,
         received_at: row.received_at,
         due_at: row.due_at,
+        closed_at: row.closed_at,
     })
 }
 
 async fn by_idempotency_key(
-    db: &impl sea_orm::ConnectionTrait,
+    db: &impl ConnectionTrait,
     tenant: TenantId,
     key: &str,
 ) -> Result<Option<Dossier>, StoreError> {
@@ -100,7 +169,22 @@ async fn by_idempotency_key(
         .transpose()
 }
 
-/// Receives a dossier: issues its code and stores it, atomically.
+async fn by_code(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    code: &DossierCode,
+) -> Result<Option<Dossier>, StoreError> {
+    dossier::Entity::find()
+        .filter(dossier::Column::TenantId.eq(tenant.0))
+        .filter(dossier::Column::Code.eq(code.to_string()))
+        .one(db)
+        .await?
+        .map(from_row)
+        .transpose()
+}
+
+/// Receives a dossier: issues its code and stores it with its workflow state and first events,
+/// atomically.
 pub async fn receive(
     store: &Store,
     tenant: TenantId,
@@ -146,16 +230,18 @@ async fn insert(store: &Store, tenant: TenantId, new: &NewDossier) -> Result<Dos
     let day = new.received_at.with_timezone(&vietnam()).date_naive();
     let code = next_dossier_code(&txn, tenant, new.receiving_unit, day).await?;
     let now = Utc::now();
-    let status = DossierStatus::Registered;
     let applicant =
         serde_json::to_value(&new.applicant).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    dossier::Entity::insert(dossier::ActiveModel {
+    let start = &new.start;
+    let result = dossier::Entity::insert(dossier::ActiveModel {
         tenant_id: Set(tenant.0),
         code: Set(code.to_string()),
         procedure_code: Set(new.procedure_code.clone()),
+        procedure_version: Set(new.procedure_version),
+        case_key: Set(new.case_key.clone()),
         receiving_unit: Set(new.receiving_unit.to_string()),
         channel: Set(new.channel.as_str().to_owned()),
-        status: Set(status.as_str().to_owned()),
+        status: Set(start.status.as_str().to_owned()),
         applicant_name: Set(new.applicant.name.clone()),
         applicant_id_number: Set(new
             .applicant
@@ -166,21 +252,125 @@ async fn insert(store: &Store, tenant: TenantId, new: &NewDossier) -> Result<Dos
         form: Set(new.form.clone()),
         idempotency_key: Set(new.idempotency_key.clone()),
         received_at: Set(new.received_at),
-        due_at: Set(new.due_at),
+        due_at: Set(start.due_at),
+        state: Set(Some(start.state.clone())),
+        state_version: Set(1),
+        closed_at: Set(start.closed_at),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     })
-    .exec_without_returning(&txn)
+    .exec(&txn)
     .await?;
+    let id = result.last_insert_id;
+    history::append(&txn, tenant, id, &code.to_string(), None, &start.events).await?;
+    write_outbox(&txn, tenant, id, &start.outbox).await?;
+    let stored = by_code(&txn, tenant, &code)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("the new dossier vanished".into()))?;
     txn.commit().await?;
+    Ok(stored)
+}
+
+async fn write_outbox(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    dossier_id: i64,
+    messages: &[OutboxMessage],
+) -> Result<(), StoreError> {
+    if messages.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    outbox::Entity::insert_many(messages.iter().map(|m| outbox::ActiveModel {
+        tenant_id: Set(tenant.0),
+        dossier_id: Set(Some(dossier_id)),
+        topic: Set(m.topic.clone()),
+        payload: Set(m.payload.clone()),
+        created_at: Set(now),
+        attempts: Set(0),
+        ..Default::default()
+    }))
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Why a move was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum MoveError<E> {
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// No such dossier in this tenant.
+    #[error("no such dossier")]
+    NotFound,
+    /// The decision refused the move.
+    #[error("refused")]
+    Refused(E),
+    /// Another move was stored meanwhile: decide again on the fresh dossier.
+    #[error("the dossier changed meanwhile")]
+    Conflict,
+}
+
+/// Moves a dossier (through its workflow, or to another version of its procedure): reads it,
+/// lets `decide` compute the change from what is stored, and writes the change only if nobody
+/// moved the dossier meanwhile (optimistic concurrency: of two officials
+/// acting at once, exactly one succeeds, the other gets [`MoveError::Conflict`]).
+pub async fn move_dossier<E>(
+    store: &Store,
+    tenant: TenantId,
+    code: &DossierCode,
+    decide: impl FnOnce(&Dossier) -> Result<Change, E>,
+) -> Result<Dossier, MoveError<E>> {
+    let txn = store.tenant_txn(tenant).await?;
+    let current = by_code(&txn, tenant, code)
+        .await?
+        .ok_or(MoveError::NotFound)?;
+    let change = decide(&current).map_err(MoveError::Refused)?;
+    let version = change
+        .procedure_version
+        .unwrap_or(current.procedure_version);
+    let updated = dossier::Entity::update_many()
+        .col_expr(dossier::Column::ProcedureVersion, Expr::value(version))
+        .col_expr(dossier::Column::State, Expr::value(change.state.clone()))
+        .col_expr(
+            dossier::Column::StateVersion,
+            Expr::value(current.state_version + 1),
+        )
+        .col_expr(dossier::Column::Status, Expr::value(change.status.as_str()))
+        .col_expr(dossier::Column::DueAt, Expr::value(change.due_at))
+        .col_expr(dossier::Column::ClosedAt, Expr::value(change.closed_at))
+        .col_expr(dossier::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(dossier::Column::TenantId.eq(tenant.0))
+        .filter(dossier::Column::Id.eq(current.id))
+        .filter(dossier::Column::StateVersion.eq(current.state_version))
+        .exec(&txn)
+        .await
+        .map_err(StoreError::from)?;
+    if updated.rows_affected != 1 {
+        return Err(MoveError::Conflict);
+    }
+    let last = history::last(&txn, tenant, current.id).await?;
+    history::append(
+        &txn,
+        tenant,
+        current.id,
+        &code.to_string(),
+        last,
+        &change.events,
+    )
+    .await?;
+    write_outbox(&txn, tenant, current.id, &change.outbox).await?;
+    txn.commit().await.map_err(StoreError::from)?;
     Ok(Dossier {
-        code,
-        procedure_code: new.procedure_code.clone(),
-        channel: new.channel,
-        status,
-        received_at: new.received_at,
-        due_at: new.due_at,
+        procedure_version: version,
+        state: change.state,
+        state_version: current.state_version + 1,
+        status: change.status,
+        due_at: change.due_at,
+        closed_at: change.closed_at,
+        ..current
     })
 }
 
@@ -191,11 +381,38 @@ pub async fn find(
     code: &DossierCode,
 ) -> Result<Option<Dossier>, StoreError> {
     let txn = store.tenant_read(tenant).await?;
-    let row = dossier::Entity::find()
+    let found = by_code(&txn, tenant, code).await?;
+    txn.commit().await?;
+    Ok(found)
+}
+
+/// A dossier's history.
+pub async fn history(
+    store: &Store,
+    tenant: TenantId,
+    dossier: &Dossier,
+) -> Result<Vec<history::StoredEvent>, StoreError> {
+    let txn = store.tenant_read(tenant).await?;
+    let events = history::events(&txn, tenant, dossier.id).await?;
+    txn.commit().await?;
+    Ok(events)
+}
+
+/// The open dossiers of a procedure on a version, for migration plans.
+pub async fn open_on_version(
+    store: &Store,
+    tenant: TenantId,
+    procedure: &str,
+    version: i32,
+) -> Result<Vec<Dossier>, StoreError> {
+    let txn = store.tenant_read(tenant).await?;
+    let rows = dossier::Entity::find()
         .filter(dossier::Column::TenantId.eq(tenant.0))
-        .filter(dossier::Column::Code.eq(code.to_string()))
-        .one(&txn)
+        .filter(dossier::Column::ProcedureCode.eq(procedure))
+        .filter(dossier::Column::ProcedureVersion.eq(version))
+        .filter(dossier::Column::ClosedAt.is_null())
+        .all(&txn)
         .await?;
     txn.commit().await?;
-    row.map(from_row).transpose()
+    rows.into_iter().map(from_row).collect()
 }

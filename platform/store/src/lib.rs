@@ -13,7 +13,9 @@ pub mod cache;
 mod codes;
 pub mod dossiers;
 pub mod entity;
+pub mod history;
 mod migration;
+pub mod procedures;
 pub mod tenants;
 
 use std::time::Duration;

@@ -47,6 +47,8 @@ pub struct StoredTenant {
     pub status: TenantStatus,
     /// Its files, parsed.
     pub bundle: TenantBundle,
+    /// The current published version of each active procedure: what new dossiers start on.
+    pub published: Vec<crate::procedures::Published>,
 }
 
 /// One change an apply makes.
@@ -68,6 +70,15 @@ pub enum Change {
     UpdateProcedure(String),
     /// A procedure no longer in the files (kept, inactive).
     WithdrawProcedure(String),
+    /// A procedure's text becomes its current published version (new, or an earlier one again).
+    Publish {
+        /// The procedure.
+        code: String,
+        /// The version.
+        version: i32,
+        /// Whether the version is new.
+        new: bool,
+    },
     /// The logo is new or changes.
     SetLogo(String),
     /// The logo is removed.
@@ -85,6 +96,16 @@ impl fmt::Display for Change {
             Self::AddProcedure(c) => write!(f, "+ procedure {c}"),
             Self::UpdateProcedure(c) => write!(f, "~ procedure {c}"),
             Self::WithdrawProcedure(c) => write!(f, "- procedure {c} (kept, withdrawn)"),
+            Self::Publish {
+                code,
+                version,
+                new: true,
+            } => write!(f, "+ procedure {code}: publish version {version}"),
+            Self::Publish {
+                code,
+                version,
+                new: false,
+            } => write!(f, "~ procedure {code}: back to version {version}"),
             Self::SetLogo(name) => write!(f, "~ logo {name}"),
             Self::RemoveLogo => write!(f, "- logo"),
         }
@@ -128,6 +149,7 @@ struct Current {
     tenant: Option<tenant::Model>,
     divisions: BTreeMap<String, division::Model>,
     procedures: BTreeMap<String, procedure::Model>,
+    versions: BTreeMap<String, Vec<(i32, String)>>,
     logo: Option<tenant_asset::Model>,
 }
 
@@ -141,6 +163,7 @@ async fn current(db: &impl ConnectionTrait, slug: &str) -> Result<Current, Store
             tenant,
             divisions: BTreeMap::new(),
             procedures: BTreeMap::new(),
+            versions: BTreeMap::new(),
             logo: None,
         });
     };
@@ -163,10 +186,12 @@ async fn current(db: &impl ConnectionTrait, slug: &str) -> Result<Current, Store
         .filter(tenant_asset::Column::Name.eq(LOGO))
         .one(db)
         .await?;
+    let versions = crate::procedures::hashes(db, t.id).await?;
     Ok(Current {
         tenant,
         divisions,
         procedures,
+        versions,
         logo,
     })
 }
@@ -250,6 +275,30 @@ fn compute_plan(bundle: &TenantBundle, cur: &Current) -> Result<Plan, StoreError
     for (code, row) in &cur.procedures {
         if row.active && !wanted.contains(code) {
             changes.push(Change::WithdrawProcedure(code.clone()));
+        }
+    }
+    // Applying files publishes them: each procedure whose text is not its current version.
+    for p in &bundle.procedures {
+        let code = p.info.code.to_string();
+        let hash = p.file.sha256();
+        let known = cur
+            .versions
+            .get(&code)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let current = cur.procedures.get(&code).map(|row| row.current_version);
+        match known.iter().find(|(_, h)| *h == hash) {
+            Some((v, _)) if Some(*v) == current => {}
+            Some((v, _)) => changes.push(Change::Publish {
+                code,
+                version: *v,
+                new: false,
+            }),
+            None => changes.push(Change::Publish {
+                code,
+                version: known.iter().map(|(v, _)| *v).max().unwrap_or(0) + 1,
+                new: true,
+            }),
         }
     }
 
@@ -421,6 +470,10 @@ pub async fn apply(store: &Store, bundle: &TenantBundle) -> Result<Plan, StoreEr
                     source_sha256: Set(p.file.sha256()),
                     active: Set(true),
                     updated_at: Set(now),
+                    current_version: cur
+                        .procedures
+                        .get(code.as_str())
+                        .map_or(Set(0), |row| Set(row.current_version)),
                 };
                 if matches!(change, Change::AddProcedure(_)) {
                     procedure::Entity::insert(row)
@@ -439,6 +492,19 @@ pub async fn apply(store: &Store, bundle: &TenantBundle) -> Result<Plan, StoreEr
                     ..Default::default()
                 })
                 .exec(&txn)
+                .await?;
+            }
+            Change::Publish { code, .. } => {
+                let p = bundle
+                    .procedure(code)
+                    .ok_or_else(|| StoreError::Corrupt(format!("procedure {code}")))?;
+                crate::procedures::publish(
+                    &txn,
+                    TenantId(tenant_id),
+                    code,
+                    &p.file.text,
+                    "tenant apply",
+                )
                 .await?;
             }
             Change::SetLogo(_) => {
@@ -505,6 +571,7 @@ async fn load_where(store: &Store, slug: Option<&str>) -> Result<Vec<StoredTenan
             text: p.source,
         });
     }
+    let mut published = crate::procedures::current(db, Some(&ids)).await?;
     let mut logos: BTreeMap<i64, Vec<u8>> = tenant_asset::Entity::find()
         .filter(tenant_asset::Column::Name.eq(LOGO))
         .filter(tenant_asset::Column::TenantId.is_in(ids))
@@ -527,6 +594,7 @@ async fn load_where(store: &Store, slug: Option<&str>) -> Result<Vec<StoredTenan
                     TenantStatus::Active
                 },
                 bundle,
+                published: published.remove(&t.id).unwrap_or_default(),
             })
         })
         .collect()

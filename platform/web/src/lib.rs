@@ -8,6 +8,7 @@
 mod api;
 mod client;
 pub mod error;
+pub mod handling;
 mod health;
 pub mod host;
 pub mod i18n;
@@ -74,6 +75,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Settings.
     pub config: Arc<WebConfig>,
+    /// Compiled procedure versions.
+    pub procedures: handling::ProcedureCache,
 }
 
 impl AppState {

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use motcua_core::lang::Lang;
-use motcua_core::procedure::{ProcedureInfo, TimeUnit};
+use motcua_core::procedure::TimeUnit;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -15,6 +15,7 @@ use crate::client::ClientIp;
 use crate::error::Failure;
 use crate::host::Site;
 use crate::i18n::{Labels, labels};
+use crate::sites::Live;
 
 /// What every page's layout shows.
 pub(crate) struct PageCtx {
@@ -86,8 +87,9 @@ struct ProcedureRow {
     time: String,
 }
 
-fn row(site: &Site, p: &ProcedureInfo) -> ProcedureRow {
+fn row(site: &Site, live: &Live) -> ProcedureRow {
     let l = labels(site.lang);
+    let p = live.info();
     let unit = match p.time.unit {
         TimeUnit::WorkingDays => l.working_days,
         TimeUnit::WorkingHours => l.working_hours,
@@ -146,6 +148,7 @@ pub(crate) struct LookupQuery {
 struct LookupResult {
     code: String,
     procedure: String,
+    stage: String,
     status: &'static str,
     received_at: String,
     due_at: String,
@@ -190,8 +193,9 @@ pub(crate) async fn lookup(
                 code: d.code.to_string(),
                 procedure: site.tenant.procedure(&d.procedure_code).map_or_else(
                     || d.procedure_code.clone(),
-                    |p| p.name.get(site.lang).to_owned(),
+                    |p| p.info().name.get(site.lang).to_owned(),
                 ),
+                stage: crate::api::stage(&state, &site, &d).await.join(", "),
                 status: d.status.label(site.lang),
                 received_at: local_time(&site, d.received_at),
                 due_at: local_time(&site, d.due_at),

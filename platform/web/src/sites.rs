@@ -14,6 +14,7 @@ use motcua_core::procedure::ProcedureInfo;
 use motcua_core::tenant::{DomainSuffix, Logo, TenantManifest};
 use motcua_store::TenantId;
 use motcua_store::tenants::{StoredTenant, TenantStatus};
+use motcua_workflow::procedure::Procedure;
 
 /// One tenant as its sites need it.
 #[derive(Debug)]
@@ -26,8 +27,9 @@ pub struct TenantSite {
     pub manifest: TenantManifest,
     /// Its working calendar, compiled.
     pub calendar: WorkingCalendar,
-    /// Its active procedures, in catalogue order (by Vietnamese name).
-    pub procedures: Vec<ProcedureInfo>,
+    /// Its procedures as published (the version new dossiers start on), in catalogue order
+    /// (by Vietnamese name).
+    pub procedures: Vec<Live>,
     /// Its logo.
     pub logo: Option<Logo>,
     /// The primary Vietnamese host.
@@ -42,9 +44,27 @@ impl TenantSite {
         lang.pick(&self.vi_host, &self.en_host)
     }
 
-    /// The active procedure with a national code.
-    pub fn procedure(&self, code: &str) -> Option<&ProcedureInfo> {
-        self.procedures.iter().find(|p| p.code.to_string() == code)
+    /// The published procedure with a national code.
+    pub fn procedure(&self, code: &str) -> Option<&Live> {
+        self.procedures
+            .iter()
+            .find(|p| p.info().code.to_string() == code)
+    }
+}
+
+/// A procedure's current published version.
+#[derive(Clone, Debug)]
+pub struct Live {
+    /// The version number.
+    pub version: i32,
+    /// The procedure, compiled.
+    pub procedure: Arc<Procedure>,
+}
+
+impl Live {
+    /// Its public information.
+    pub fn info(&self) -> &ProcedureInfo {
+        &self.procedure.file.info
     }
 }
 
@@ -158,9 +178,21 @@ fn site(stored: StoredTenant, suffix: &DomainSuffix) -> TenantSite {
         tracing::error!(tenant = %manifest.slug, %err, "stored calendar is invalid; using the default");
         WorkingCalendar::new(&Default::default()).expect("the default calendar is valid")
     });
-    let mut procedures: Vec<ProcedureInfo> =
-        bundle.procedures.into_iter().map(|p| p.info).collect();
-    procedures.sort_by(|a, b| a.name.vi.cmp(&b.name.vi));
+    let mut procedures: Vec<Live> = stored
+        .published
+        .iter()
+        .filter_map(|p| match motcua_workflow::procedure::load(&p.code, &p.source, &manifest) {
+            Ok(procedure) => Some(Live {
+                version: p.version,
+                procedure: Arc::new(procedure),
+            }),
+            Err(d) => {
+                tracing::error!(tenant = %manifest.slug, procedure = %p.code, version = p.version, %d, "a published version no longer loads; it is not served");
+                None
+            }
+        })
+        .collect();
+    procedures.sort_by(|a, b| a.info().name.vi.cmp(&b.info().name.vi));
     TenantSite {
         id: stored.id,
         suspended: stored.status == TenantStatus::Suspended,

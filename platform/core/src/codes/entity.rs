@@ -65,7 +65,11 @@ impl fmt::Debug for Level1Code {
     }
 }
 
-string_serde!(Level1Code, "a level-1 entity code like H56");
+string_serde!(
+    Level1Code,
+    "a level-1 entity code like H56",
+    pattern = "^[A-Z][0-9]{2}$"
+);
 
 /// A full entity code identifying an agency or unit, e.g. `000.00.06.H56`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -164,7 +168,11 @@ impl fmt::Debug for EntityCode {
     }
 }
 
-string_serde!(EntityCode, "an entity code like 000.00.06.H56");
+string_serde!(
+    EntityCode,
+    "an entity code like 000.00.06.H56",
+    pattern = "^[0-9]{3}\\.[0-9]{2}\\.[0-9]{2}\\.[A-Z][0-9]{2}$"
+);
 
 #[cfg(test)]
 pub(super) mod tests {

@@ -53,9 +53,17 @@ pub(crate) fn digits(s: &str, n: usize) -> Option<u32> {
     s.parse().ok()
 }
 
-/// Implements `Serialize`/`Deserialize` through the canonical string form.
+/// Implements `Serialize`/`Deserialize` through the canonical string form, and describes it as a
+/// string in JSON Schema (with a pattern when one is given), so that editors can complete and
+/// check it.
 macro_rules! string_serde {
     ($ty:ty, $what:literal) => {
+        $crate::codes::string_serde!($ty, $what, None::<&str>);
+    };
+    ($ty:ty, $what:literal, pattern = $pattern:literal) => {
+        $crate::codes::string_serde!($ty, $what, Some($pattern));
+    };
+    ($ty:ty, $what:literal, $pattern:expr) => {
         impl serde::Serialize for $ty {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.collect_str(self)
@@ -75,6 +83,24 @@ macro_rules! string_serde {
                     }
                 }
                 d.deserialize_str(V)
+            }
+        }
+
+        impl schemars::JsonSchema for $ty {
+            fn inline_schema() -> bool {
+                true
+            }
+
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($ty).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let mut schema = schemars::json_schema!({ "type": "string", "description": $what });
+                if let Some(pattern) = $pattern {
+                    schema.insert("pattern".to_owned(), pattern.into());
+                }
+                schema
             }
         }
     };

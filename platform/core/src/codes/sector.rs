@@ -70,7 +70,11 @@ impl fmt::Debug for SectorCode {
     }
 }
 
-string_serde!(SectorCode, "a sector code like G15-TP14");
+string_serde!(
+    SectorCode,
+    "a sector code like G15-TP14",
+    pattern = "^[A-Z][0-9]{2}-[A-Z]{1,4}[0-9]{1,3}$"
+);
 
 #[cfg(test)]
 mod tests {

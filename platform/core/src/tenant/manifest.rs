@@ -30,6 +30,8 @@ struct RawManifest {
     #[serde(default)]
     calendar: Option<Spanned<CalendarSpec>>,
     branding: RawBranding,
+    #[serde(default)]
+    plugins: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -136,6 +138,26 @@ pub fn parse_manifest(
         logo.value
     });
 
+    let mut plugins = Vec::new();
+    for pin in raw.plugins {
+        if !is_plugin_pin(&pin.value) {
+            report.value(
+                &pin,
+                format!("`{}` is not a plugin pin", pin.value),
+                Some(
+                    "write `<id>@<major>.<minor>.<patch>`, e.g. `fee-calculator@1.0.0`".to_owned(),
+                ),
+            );
+        } else if plugins.contains(&pin.value) {
+            report.value(
+                &pin,
+                format!("the plugin `{}` is listed twice", pin.value),
+                None,
+            );
+        }
+        plugins.push(pin.value);
+    }
+
     report.finish(TenantManifest {
         slug: raw.slug.value,
         kind: raw.kind,
@@ -145,6 +167,7 @@ pub fn parse_manifest(
         domains,
         divisions,
         calendar,
+        plugins,
         branding: Branding {
             logo,
             primary_color: raw.branding.primary_color,
@@ -250,6 +273,21 @@ fn check_domains(raw: RawDomains, report: &mut Report) -> Domains {
         english_name: raw.english_name.value,
         aliases,
     }
+}
+
+/// `id@major.minor.patch`, the id in lowercase letters, digits and dashes.
+fn is_plugin_pin(pin: &str) -> bool {
+    pin.split_once('@').is_some_and(|(id, version)| {
+        !id.is_empty()
+            && !id.starts_with('-')
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && version.split('.').count() == 3
+            && version
+                .split('.')
+                .all(|p| !p.is_empty() && p.len() <= 6 && p.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 fn is_plain_file_name(name: &str) -> bool {

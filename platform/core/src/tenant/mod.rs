@@ -53,6 +53,9 @@ pub struct TenantManifest {
     pub divisions: Vec<Division>,
     /// The working calendar.
     pub calendar: CalendarSpec,
+    /// The plugins the tenant has installed, pinned (`fee-calculator@1.0.0`); procedures may
+    /// use these only.
+    pub plugins: Vec<String>,
     /// Logo, colours and contact details.
     pub branding: Branding,
 }

@@ -23,6 +23,11 @@ pub struct Model {
     pub due_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub procedure_version: i32,
+    pub case_key: String,
+    pub state: Option<Json>,
+    pub state_version: i64,
+    pub closed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

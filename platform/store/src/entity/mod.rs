@@ -4,6 +4,9 @@
 pub mod code_counter;
 pub mod division;
 pub mod dossier;
+pub mod dossier_event;
+pub mod outbox;
 pub mod procedure;
+pub mod procedure_version;
 pub mod tenant;
 pub mod tenant_asset;

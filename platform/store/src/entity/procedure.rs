@@ -20,6 +20,7 @@ pub struct Model {
     pub source_sha256: String,
     pub active: bool,
     pub updated_at: DateTimeUtc,
+    pub current_version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@
 
 mod m0001_foundation;
 mod m0002_row_level_security;
+mod m0003_workflow;
 
 use sea_orm_migration::prelude::*;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_row_level_security::Migration),
+            Box::new(m0003_workflow::Migration),
         ]
     }
 }

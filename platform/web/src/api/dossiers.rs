@@ -5,20 +5,19 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use motcua_core::codes::DossierCode;
 use motcua_core::dossier::{Applicant, Channel};
 use motcua_core::lang::Lang;
-use motcua_store::dossiers::{self, Dossier, NewDossier, Received};
+use motcua_store::dossiers::{self, Dossier, Received};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::ApiJson;
-use crate::AppState;
 use crate::client::ClientIp;
 use crate::error::{ApiError, Failure};
 use crate::host::Site;
 use crate::i18n::Msg;
+use crate::{AppState, handling};
 
 /// The body of a submission.
 #[derive(Debug, Deserialize)]
@@ -43,14 +42,15 @@ fn empty_object() -> Value {
 /// The longest idempotency key accepted.
 const MAX_IDEMPOTENCY_KEY: usize = 200;
 
-fn dossier_json(site: &Site, d: &Dossier) -> Value {
+fn dossier_json(site: &Site, d: &Dossier, stage: &[String]) -> Value {
     let procedure = site.tenant.procedure(&d.procedure_code);
     json!({
         "code": d.code,
         "procedure": {
             "code": d.procedure_code,
-            "name": procedure.map(|p| p.name.get(site.lang)),
+            "name": procedure.map(|p| p.info().name.get(site.lang)),
         },
+        "stage": stage,
         "status": {
             "code": d.status.as_str(),
             "national_code": d.status.national_code(),
@@ -77,24 +77,25 @@ pub(super) async fn submit(
             ),
         ))
     })?;
-    if !procedure.level.accepts_online() {
+    let info = procedure.info();
+    if !info.level.accepts_online() {
         return Err(fail(Failure::invalid(
             "procedure_not_online",
             Msg::new(
                 format!(
                     "Thủ tục \"{}\" chưa nhận hồ sơ trực tuyến; vui lòng nộp tại Bộ phận Một cửa.",
-                    procedure.name.get(Lang::Vi)
+                    info.name.get(Lang::Vi)
                 ),
                 format!(
                     "\"{}\" does not accept online dossiers; please apply at the one-stop desk.",
-                    procedure.name.get(Lang::En)
+                    info.name.get(Lang::En)
                 ),
             ),
         )));
     }
     let case = match &body.case {
-        None => procedure.cases.first(),
-        Some(key) => procedure.cases.iter().find(|c| c.key.as_str() == key),
+        None => info.cases.first(),
+        Some(key) => info.cases.iter().find(|c| c.key.as_str() == key),
     }
     .ok_or_else(|| {
         fail(Failure::invalid(
@@ -144,21 +145,20 @@ pub(super) async fn submit(
         ),
     };
 
-    let received_at = Utc::now();
-    let time = case.time.unwrap_or(procedure.time);
-    let new = NewDossier {
-        procedure_code: procedure.code.to_string(),
-        receiving_unit: procedure.desk(&site.tenant.manifest).code,
-        channel: Channel::Online,
-        applicant: body.applicant,
-        form: body.form,
-        idempotency_key,
-        received_at,
-        due_at: time.due(&site.tenant.calendar, received_at),
-    };
-    let received = dossiers::receive(&state.store, site.tenant.id, new)
-        .await
-        .map_err(|e| fail(e.into()))?;
+    let received = handling::submit(
+        &state,
+        &site,
+        handling::Submission {
+            live: procedure.clone(),
+            case: case.key.to_string(),
+            applicant: body.applicant,
+            form: body.form,
+            channel: Channel::Online,
+            idempotency_key,
+        },
+    )
+    .await
+    .map_err(fail)?;
     let (status, replayed) = match &received {
         Received::Created(_) => (StatusCode::CREATED, "false"),
         Received::Replayed(_) => (StatusCode::OK, "true"),
@@ -169,9 +169,39 @@ pub(super) async fn submit(
     Ok((
         status,
         [("idempotent-replayed", replayed)],
-        Json(dossier_json(&site, received.dossier())),
+        Json(dossier_json(
+            &site,
+            received.dossier(),
+            &stage(&state, &site, received.dossier()).await,
+        )),
     )
         .into_response())
+}
+
+/// How far handling has got: the names of the steps the dossier is at, in the host's language
+/// (empty once closed).
+pub(crate) async fn stage(state: &AppState, site: &Site, d: &Dossier) -> Vec<String> {
+    let Ok(procedure) =
+        handling::procedure_at(state, site, &d.procedure_code, d.procedure_version).await
+    else {
+        return Vec::new();
+    };
+    let steps = d
+        .state
+        .get("tokens")
+        .and_then(|t| t.as_array())
+        .cloned()
+        .unwrap_or_default();
+    steps
+        .iter()
+        .filter_map(|t| t.get("step").and_then(|s| s.as_str()))
+        .filter_map(|key| {
+            procedure
+                .definition
+                .step(key)
+                .map(|(_, s)| s.name.get(site.lang).to_owned())
+        })
+        .collect()
 }
 
 /// The public lookup shared by the API and the lookup page: rate limited per client, the code
@@ -204,7 +234,10 @@ pub(super) async fn status(
     Path(code): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     match lookup(&state, &site, &client, &code).await {
-        Ok(Some(d)) => Ok(Json(dossier_json(&site, &d))),
+        Ok(Some(d)) => {
+            let stage = stage(&state, &site, &d).await;
+            Ok(Json(dossier_json(&site, &d, &stage)))
+        }
         Ok(None) => Err(ApiError(
             site.lang,
             Failure::not_found(Msg::new(

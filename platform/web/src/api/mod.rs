@@ -18,7 +18,7 @@ use crate::error::{ApiError, Failure};
 use crate::host::Site;
 use crate::i18n::Msg;
 
-pub(crate) use dossiers::lookup;
+pub(crate) use dossiers::{lookup, stage};
 
 /// The routes under `/api` (nested there by the application).
 pub(crate) fn routes() -> Router<AppState> {

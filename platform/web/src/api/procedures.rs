@@ -1,16 +1,17 @@
 //! `GET /api/v1/procedures` and `GET /api/v1/procedures/{code}`: the tenant's public catalogue.
 
+use crate::sites::Live;
 use axum::Json;
 use axum::extract::Path;
-use motcua_core::procedure::ProcedureInfo;
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, Failure};
 use crate::host::Site;
 use crate::i18n::Msg;
 
-fn summary(site: &Site, p: &ProcedureInfo) -> Value {
+fn summary(site: &Site, live: &Live) -> Value {
     let m = &site.tenant.manifest;
+    let p = live.info();
     let division = m.division(p.division.as_str());
     json!({
         "code": p.code,
@@ -18,6 +19,7 @@ fn summary(site: &Site, p: &ProcedureInfo) -> Value {
         "name": p.name,
         "sector": { "code": p.sector, "name": p.sector_name },
         "level": p.level.number(),
+        "version": live.version,
         "online": p.level.accepts_online(),
         "time": p.time,
         "division": division.map(|d| json!({ "key": d.key, "code": d.code, "name": d.name })),
@@ -45,6 +47,7 @@ pub(super) async fn show(site: Site, Path(code): Path<String>) -> Result<Json<Va
         )
     })?;
     let mut body = summary(&site, p);
-    body["info"] = serde_json::to_value(p).unwrap_or(Value::Null);
+    body["info"] = serde_json::to_value(p.info()).unwrap_or(Value::Null);
+    body["form"] = serde_json::to_value(&p.procedure.file.form).unwrap_or(Value::Null);
     Ok(Json(body))
 }

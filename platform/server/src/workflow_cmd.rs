@@ -1,0 +1,163 @@
+//! `motcua workflow validate | simulate | schema`: the procedure designer's commands.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::Subcommand;
+use motcua_core::calendar::WorkingCalendar;
+use motcua_core::lang::Lang;
+use motcua_core::tenant::TenantManifest;
+use motcua_workflow::procedure::{Procedure, load};
+use motcua_workflow::simulate::{self, Scenario};
+
+use crate::cli::out;
+use crate::tenant_dir::{self, DirError};
+
+/// `motcua workflow ...`
+#[derive(Debug, Subcommand)]
+pub enum WorkflowCommand {
+    /// Check procedure files: every error with file, line, column and a hint.
+    Validate {
+        /// Procedure files (tenants/<slug>/procedures/*.yaml).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The tenant directory (default: the one the file is in).
+        #[arg(long, value_name = "DIR")]
+        tenant: Option<PathBuf>,
+    },
+    /// Play scenarios through a procedure and print the timeline; fails when an expectation
+    /// of a scenario does not hold.
+    Simulate {
+        /// The procedure file.
+        file: PathBuf,
+        /// Scenario files.
+        #[arg(long = "scenario", value_name = "FILE", required = true)]
+        scenarios: Vec<PathBuf>,
+        /// The tenant directory (default: the one the file is in).
+        #[arg(long, value_name = "DIR")]
+        tenant: Option<PathBuf>,
+        /// Language of the timeline.
+        #[arg(long, default_value = "vi", value_parser = parse_lang)]
+        lang: Lang,
+    },
+    /// Print the JSON Schema of procedure files (for editors).
+    Schema,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    match s {
+        "vi" => Ok(Lang::Vi),
+        "en" => Ok(Lang::En),
+        _ => Err("`vi` or `en`".to_owned()),
+    }
+}
+
+fn tenant_for(file: &Path, tenant: Option<&Path>) -> anyhow::Result<TenantManifest> {
+    let dir = match tenant {
+        Some(d) => d.to_path_buf(),
+        None => tenant_dir::tenant_of(file).with_context(|| {
+            format!(
+                "{} is not in a tenant directory (tenants/<slug>/procedures/); give --tenant DIR",
+                file.display()
+            )
+        })?,
+    };
+    match tenant_dir::read_manifest(&dir) {
+        Ok(m) => Ok(m),
+        Err(DirError::Invalid(d)) => bail!("{d}"),
+        Err(DirError::Io(e)) => Err(e),
+    }
+}
+
+/// Loads a procedure file, printing its problems; `None` when it has any.
+fn load_file(file: &Path, tenant: &TenantManifest) -> anyhow::Result<Option<Procedure>> {
+    let source =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    match load(&file.display().to_string(), &source, tenant) {
+        Ok(p) => Ok(Some(p)),
+        Err(d) => {
+            eprintln!("{d}");
+            eprintln!("{}: {} error(s)", file.display(), d.0.len());
+            Ok(None)
+        }
+    }
+}
+
+/// Runs a workflow command.
+pub fn run(cmd: WorkflowCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        WorkflowCommand::Validate { files, tenant } => {
+            let mut ok = true;
+            for file in &files {
+                let manifest = tenant_for(file, tenant.as_deref())?;
+                match load_file(file, &manifest)? {
+                    Some(p) => out(format_args!(
+                        "ok: {} — {} ({} steps, version {})",
+                        file.display(),
+                        p.file.info.name.vi,
+                        p.definition.steps.len(),
+                        &p.hash[..12]
+                    ))?,
+                    None => ok = false,
+                }
+            }
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        WorkflowCommand::Simulate {
+            file,
+            scenarios,
+            tenant,
+            lang,
+        } => {
+            let manifest = tenant_for(&file, tenant.as_deref())?;
+            let Some(procedure) = load_file(&file, &manifest)? else {
+                return Ok(ExitCode::FAILURE);
+            };
+            let calendar =
+                WorkingCalendar::new(&manifest.calendar).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut ok = true;
+            for path in &scenarios {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                let scenario: Scenario =
+                    match motcua_core::diagnostic::parse_yaml(&path.display().to_string(), &text) {
+                        Ok(s) => s,
+                        Err(d) => {
+                            eprintln!("{d}");
+                            ok = false;
+                            continue;
+                        }
+                    };
+                let outcome = simulate::run(&procedure, &scenario, &calendar, lang);
+                out(format_args!("{}", outcome.timeline.trim_end()))?;
+                for failure in &outcome.failures {
+                    eprintln!("{}: {failure}", path.display());
+                }
+                if outcome.passed() {
+                    out(format_args!("# {}: passed\n", path.display()))?;
+                } else {
+                    ok = false;
+                    out(format_args!(
+                        "# {}: FAILED ({} problem(s))\n",
+                        path.display(),
+                        outcome.failures.len()
+                    ))?;
+                }
+            }
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        WorkflowCommand::Schema => {
+            out(format_args!("{}", motcua_workflow::schema::json_schema()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

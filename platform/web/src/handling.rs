@@ -1,0 +1,307 @@
+//! Moving dossiers: the glue between the workflow engine, which decides (pure), and storage,
+//! which keeps the result (state, hash-chained history, outbox) atomically.
+//!
+//! Used by the API for submissions and by the one-stop system for officials' actions. A command
+//! is decided on the dossier as stored, with the procedure version the dossier is pinned to; a
+//! move stored meanwhile by someone else makes the command fail with a conflict (409), never
+//! overwrite.
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use motcua_core::codes::DossierCode;
+use motcua_core::dossier::{Applicant, Channel};
+use motcua_store::dossiers::{
+    self, Change, Dossier, MoveError, NewDossier, OutboxMessage, Received,
+};
+use motcua_store::history::NewEvent;
+use motcua_store::procedures;
+use motcua_workflow::engine::{self, Actor, Command, Context, Decision, Event, Refusal};
+use motcua_workflow::procedure::Procedure;
+use serde_json::json;
+
+use crate::AppState;
+use crate::error::Failure;
+use crate::host::Site;
+use crate::i18n::Msg;
+use crate::sites::Live;
+
+/// Compiled procedure versions by tenant, code and version: old versions are needed for the
+/// dossiers still pinned to them, and compiling one costs a parse and a validation.
+pub type ProcedureCache = moka::sync::Cache<(i64, String, i32), Arc<Procedure>>;
+
+/// A new cache.
+pub fn procedure_cache() -> ProcedureCache {
+    moka::sync::Cache::new(10_000)
+}
+
+/// The procedure version a dossier is pinned to.
+pub async fn procedure_at(
+    state: &AppState,
+    site: &Site,
+    code: &str,
+    version: i32,
+) -> Result<Arc<Procedure>, Failure> {
+    if let Some(live) = site.tenant.procedure(code)
+        && live.version == version
+    {
+        return Ok(Arc::clone(&live.procedure));
+    }
+    let key = (site.tenant.id.0, code.to_owned(), version);
+    if let Some(p) = state.procedures.get(&key) {
+        return Ok(p);
+    }
+    let published = procedures::version(&state.store, site.tenant.id, code, version)
+        .await?
+        .ok_or_else(|| {
+            Failure::internal(&format!("procedure {code} version {version} is missing"))
+        })?;
+    let procedure =
+        motcua_workflow::procedure::load(code, &published.source, &site.tenant.manifest).map_err(
+            |d| {
+                Failure::internal(&format!(
+                    "procedure {code} version {version} no longer loads: {d}"
+                ))
+            },
+        )?;
+    let procedure = Arc::new(procedure);
+    state.procedures.insert(key, Arc::clone(&procedure));
+    Ok(procedure)
+}
+
+/// What storage writes for an engine decision.
+pub fn change_from(
+    decision: &Decision,
+    actor: &str,
+    now: DateTime<Utc>,
+    code: Option<&DossierCode>,
+    procedure: &str,
+) -> Change {
+    let mut events = Vec::with_capacity(decision.events.len());
+    let mut outbox = Vec::new();
+    for event in &decision.events {
+        let mut payload = serde_json::to_value(event).unwrap_or_default();
+        let kind = payload
+            .as_object_mut()
+            .and_then(|m| m.remove("type"))
+            .and_then(|t| t.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        match event {
+            Event::Notified { recipients, step } => outbox.push(OutboxMessage {
+                topic: "notification".to_owned(),
+                payload: json!({
+                    "dossier": code.map(ToString::to_string),
+                    "procedure": procedure,
+                    "recipients": recipients,
+                    "step": step,
+                    "status": decision.state.status.as_str(),
+                }),
+            }),
+            Event::Reminded { recipients, step } => outbox.push(OutboxMessage {
+                topic: "notification".to_owned(),
+                payload: json!({ "dossier": code.map(ToString::to_string), "procedure": procedure, "recipients": recipients, "step": step, "reminder": true }),
+            }),
+            Event::PluginRequested { step, plugin, config } => outbox.push(OutboxMessage {
+                topic: "plugin".to_owned(),
+                payload: json!({ "dossier": code.map(ToString::to_string), "procedure": procedure, "step": step, "plugin": plugin, "config": config }),
+            }),
+            _ => {}
+        }
+        events.push(NewEvent {
+            at: now,
+            actor: actor.to_owned(),
+            kind,
+            payload,
+        });
+    }
+    let state = &decision.state;
+    Change {
+        state: serde_json::to_value(state).unwrap_or_default(),
+        status: state.status,
+        due_at: state.clock.due,
+        closed_at: state.closed.as_ref().map(|c| c.at),
+        events,
+        outbox,
+        procedure_version: None,
+    }
+}
+
+/// A submission, ready to receive.
+#[derive(Debug)]
+pub struct Submission {
+    /// The procedure.
+    pub live: Live,
+    /// The case.
+    pub case: String,
+    /// Who applies.
+    pub applicant: Applicant,
+    /// The validated form data.
+    pub form: serde_json::Value,
+    /// How it arrives.
+    pub channel: Channel,
+    /// The client's retry key.
+    pub idempotency_key: Option<String>,
+}
+
+/// Receives a dossier: starts its workflow and stores it.
+pub async fn submit(state: &AppState, site: &Site, s: Submission) -> Result<Received, Failure> {
+    let now = Utc::now();
+    let info = s.live.info();
+    let time = info
+        .cases
+        .iter()
+        .find(|c| c.key.as_str() == s.case)
+        .and_then(|c| c.time)
+        .unwrap_or(info.time);
+    let ctx = Context {
+        now,
+        calendar: &site.tenant.calendar,
+        form: &s.form,
+        channel: s.channel,
+        applicant_kind: s.applicant.kind,
+    };
+    let decision =
+        engine::start(&s.live.procedure.definition, &s.case, time, &ctx).map_err(refusal)?;
+    let code = info.code.to_string();
+    // The dossier code is issued inside the storing transaction; the first events name the
+    // dossier by the history's chain instead.
+    let start = change_from(&decision, "system", now, None, &code);
+    let new = NewDossier {
+        procedure_code: code,
+        procedure_version: s.live.version,
+        case_key: s.case,
+        receiving_unit: info.desk(&site.tenant.manifest).code,
+        channel: s.channel,
+        applicant: s.applicant,
+        form: s.form,
+        idempotency_key: s.idempotency_key,
+        received_at: now,
+        start,
+    };
+    Ok(dossiers::receive(&state.store, site.tenant.id, new).await?)
+}
+
+/// Decides `command` on the dossier `code` and stores the result.
+pub async fn act(
+    state: &AppState,
+    site: &Site,
+    code: &DossierCode,
+    command: &Command,
+    actor: &Actor,
+    expected_version: Option<u64>,
+) -> Result<Dossier, Failure> {
+    let dossier = dossiers::find(&state.store, site.tenant.id, code)
+        .await?
+        .ok_or_else(|| {
+            Failure::not_found(Msg::new(
+                format!("Không tìm thấy hồ sơ mã {code}."),
+                format!("No dossier has the code {code}."),
+            ))
+        })?;
+    let procedure = procedure_at(
+        state,
+        site,
+        &dossier.procedure_code,
+        dossier.procedure_version,
+    )
+    .await?;
+    let now = Utc::now();
+    let result = dossiers::move_dossier(&state.store, site.tenant.id, code, |stored| {
+        let current: engine::DossierState = serde_json::from_value(stored.state.clone())
+            .map_err(|e| Refusal::Stuck(format!("the stored state cannot be read: {e}")))?;
+        let ctx = Context {
+            now,
+            calendar: &site.tenant.calendar,
+            form: &stored.form,
+            channel: stored.channel,
+            applicant_kind: stored.applicant_kind(),
+        };
+        let decision = engine::decide(
+            &procedure.definition,
+            &current,
+            command,
+            actor,
+            &ctx,
+            expected_version,
+        )?;
+        Ok(change_from(
+            &decision,
+            &actor.id,
+            now,
+            Some(code),
+            &stored.procedure_code,
+        ))
+    })
+    .await;
+    match result {
+        Ok(d) => Ok(d),
+        Err(MoveError::Refused(r)) => Err(refusal(r)),
+        Err(MoveError::Conflict) => Err(Failure::new(
+            StatusCode::CONFLICT,
+            "stale_version",
+            Msg::new(
+                "Hồ sơ vừa được người khác xử lý. Vui lòng tải lại để xem trạng thái mới nhất.",
+                "Someone else has just handled this dossier. Reload it to see where it stands now.",
+            ),
+        )),
+        Err(MoveError::NotFound) => Err(Failure::not_found(Msg::new(
+            "Không tìm thấy hồ sơ.",
+            "No such dossier.",
+        ))),
+        Err(MoveError::Store(e)) => Err(e.into()),
+    }
+}
+
+/// A refusal as users see it.
+pub fn refusal(r: Refusal) -> Failure {
+    let status = match r {
+        Refusal::StaleVersion { .. } => StatusCode::CONFLICT,
+        Refusal::WrongRole { .. } | Refusal::AssignedToOther { .. } | Refusal::NotAllowed(_) => {
+            StatusCode::FORBIDDEN
+        }
+        Refusal::GuardError(_) | Refusal::Stuck(_) => return Failure::internal(&r),
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let en = r.to_string();
+    let vi = match &r {
+        Refusal::Closed => "Hồ sơ đã kết thúc xử lý.".to_owned(),
+        Refusal::StaleVersion { .. } => {
+            "Hồ sơ vừa được người khác xử lý; vui lòng tải lại.".to_owned()
+        }
+        Refusal::StepNotActive { step } => format!("Hồ sơ không ở bước `{step}`."),
+        Refusal::UnknownAction { action, .. } => {
+            format!("Không có thao tác `{action}` ở bước này.")
+        }
+        Refusal::WrongRole { role, division, .. } => {
+            format!("Cần vai trò `{role}` tại đơn vị `{division}` để xử lý bước này.")
+        }
+        Refusal::AssignedToOther { assignee, .. } => format!("Bước này đang do {assignee} xử lý."),
+        Refusal::GuardFalse { guard, .. } => {
+            format!("Chưa thể thực hiện: điều kiện `{guard}` không thỏa.")
+        }
+        Refusal::MissingInput { input, .. } => format!(
+            "Cần nhập {}.",
+            match *input {
+                "reason" => "lý do",
+                "documents" => "giấy tờ",
+                _ => "kết quả",
+            }
+        ),
+        Refusal::NotAllowed(_) => "Bạn không có quyền thực hiện thao tác này.".to_owned(),
+        Refusal::NotWaitingForApplicant => "Hồ sơ không ở trạng thái chờ bổ sung.".to_owned(),
+        Refusal::NotWaitingForPlugin { .. } => {
+            "Bước này không chờ kết quả xử lý tự động.".to_owned()
+        }
+        Refusal::RescheduleDisabled => "Thủ tục này không cho phép gia hạn.".to_owned(),
+        Refusal::AlreadyRescheduled => {
+            "Hồ sơ đã được gia hạn một lần; chỉ được gia hạn một lần.".to_owned()
+        }
+        Refusal::RescheduleTooLate { .. } => {
+            "Phải xin lỗi và hẹn lại chậm nhất một ngày làm việc trước hạn trả kết quả.".to_owned()
+        }
+        Refusal::RescheduleNotLater { .. } => "Ngày hẹn mới phải sau ngày hẹn hiện tại.".to_owned(),
+        Refusal::GuardError(_) | Refusal::Stuck(_) => en.clone(),
+    };
+    Failure::new(status, r.code(), Msg::new(vi, en))
+}

@@ -1,0 +1,901 @@
+//! How each command changes a dossier: the moves between steps and what entering each kind of
+//! step does.
+
+use chrono::{DateTime, Timelike, Utc};
+use motcua_core::dossier::DossierStatus;
+use motcua_core::procedure::ProcessingTime;
+use serde_json::json;
+
+use super::state::{
+    Clock, Closing, DossierState, JoinState, PendingTimer, Rescheduling, Token, Waiting,
+};
+use super::{Actor, ActorKind, Command, Context, Decision, Event, Inputs, Refusal};
+use crate::definition::{Definition, StepDef, StepId, TimerBase, TimerEffect};
+use crate::expr::Vars;
+use crate::schema::{Input, JoinMode, Recipient, StepKind};
+
+/// More automatic moves than this in one command means a loop the validator missed.
+const MAX_MOVES: u32 = 10_000;
+
+struct Machine<'a> {
+    def: &'a Definition,
+    ctx: &'a Context<'a>,
+    s: DossierState,
+    events: Vec<Event>,
+    moves: u32,
+}
+
+pub(super) fn start(
+    def: &Definition,
+    case: &str,
+    time: ProcessingTime,
+    ctx: &Context<'_>,
+) -> Result<Decision, Refusal> {
+    let due = time.due(ctx.calendar, ctx.now);
+    let state = DossierState {
+        version: 0,
+        status: DossierStatus::Registered,
+        case: case.to_owned(),
+        clock: Clock {
+            received_at: ctx.now,
+            time,
+            due,
+            paused_since: None,
+            rescheduled: None,
+        },
+        tokens: Vec::new(),
+        joins: Vec::new(),
+        next_token: 1,
+        plugins: serde_json::Map::new(),
+        closed: None,
+    };
+    let mut m = Machine {
+        def,
+        ctx,
+        s: state,
+        events: vec![Event::Received {
+            case: case.to_owned(),
+            due,
+        }],
+        moves: 0,
+    };
+    m.enter(def.start, None)?;
+    Ok(m.finish())
+}
+
+pub(super) fn decide(
+    def: &Definition,
+    state: &DossierState,
+    command: &Command,
+    actor: &Actor,
+    ctx: &Context<'_>,
+) -> Result<Decision, Refusal> {
+    if state.is_closed() {
+        return Err(Refusal::Closed);
+    }
+    let mut m = Machine {
+        def,
+        ctx,
+        s: state.clone(),
+        events: Vec::new(),
+        moves: 0,
+    };
+    match command {
+        Command::Act {
+            step,
+            action,
+            inputs,
+        } => m.act(step, action, inputs, actor)?,
+        Command::Claim { step } => m.claim(step, actor)?,
+        Command::Release { step } => m.release(step, actor)?,
+        Command::Reassign { step, to } => m.reassign(step, to, actor)?,
+        Command::Supplement { documents } => m.supplement(documents, actor)?,
+        Command::PluginDone {
+            step,
+            outcome,
+            output,
+        } => m.plugin_done(step, outcome, output, actor)?,
+        Command::PluginFailed { step, error } => m.plugin_failed(step, error, actor)?,
+        Command::RetryPlugin { step } => m.retry_plugin(step)?,
+        Command::Tick => m.tick()?,
+        Command::Reschedule { due, reason } => m.reschedule(*due, reason, actor)?,
+        Command::Withdraw { reason } => {
+            if actor.kind != ActorKind::Applicant {
+                return Err(Refusal::NotAllowed(
+                    "only the applicant can withdraw a dossier",
+                ));
+            }
+            m.events.push(Event::Withdrawn {
+                by: actor.id.clone(),
+                reason: reason.clone(),
+            });
+            m.close(DossierStatus::Withdrawn);
+        }
+        Command::Stop { reason } => {
+            let senior = actor.kind == ActorKind::Official
+                && actor
+                    .roles
+                    .iter()
+                    .any(|g| g.role == "division_head" || g.role == "agency_leader");
+            if !senior {
+                return Err(Refusal::NotAllowed(
+                    "only a division head or an agency leader can stop handling",
+                ));
+            }
+            if reason.trim().is_empty() {
+                return Err(Refusal::MissingInput {
+                    action: "stop".to_owned(),
+                    input: "reason",
+                });
+            }
+            m.events.push(Event::Stopped {
+                by: actor.id.clone(),
+                reason: reason.clone(),
+            });
+            m.close(DossierStatus::Stopped);
+        }
+    }
+    Ok(m.finish())
+}
+
+impl Machine<'_> {
+    fn finish(mut self) -> Decision {
+        self.s.version += 1;
+        Decision {
+            events: self.events,
+            state: self.s,
+        }
+    }
+
+    fn step(&self, id: StepId) -> &StepDef {
+        &self.def.steps[id]
+    }
+
+    fn set_status(&mut self, to: DossierStatus) {
+        if self.s.status != to {
+            self.events.push(Event::StatusChanged {
+                from: self.s.status,
+                to,
+            });
+            self.s.status = to;
+        }
+    }
+
+    fn vars(&self) -> Vars {
+        let dossier = json!({
+            "status": self.s.status.as_str(),
+            "case": self.s.case,
+            "channel": self.ctx.channel.as_str(),
+            "applicant_kind": self.ctx.applicant_kind,
+        });
+        Vars::new()
+            .with_json("form", self.ctx.form)
+            .with_json("dossier", &dossier)
+            .with_json(
+                "plugins",
+                &serde_json::Value::Object(self.s.plugins.clone()),
+            )
+            .with_time("now", self.ctx.now)
+    }
+
+    /// The index of the active token at `step`.
+    fn token(&self, step: &str) -> Result<usize, Refusal> {
+        self.s
+            .tokens
+            .iter()
+            .position(|t| t.step == step)
+            .ok_or_else(|| Refusal::StepNotActive {
+                step: step.to_owned(),
+            })
+    }
+
+    fn new_token(&mut self, step: StepId, group: Option<u32>, waiting: Waiting) -> Token {
+        let id = self.s.next_token;
+        self.s.next_token += 1;
+        let def = self.step(step);
+        let due = def
+            .deadline
+            .map(|d| d.after(self.ctx.calendar, self.ctx.now));
+        let timers = def
+            .timers
+            .iter()
+            .enumerate()
+            .filter_map(|(index, t)| {
+                let at = match t.base {
+                    TimerBase::After(d) => d.after(self.ctx.calendar, self.ctx.now),
+                    TimerBase::BeforeDue(d) => before(self.ctx, due?, d)?,
+                };
+                Some(PendingTimer {
+                    index,
+                    at,
+                    fired: false,
+                })
+            })
+            .collect();
+        Token {
+            id,
+            step: def.key.clone(),
+            entered_at: self.ctx.now,
+            due,
+            assignee: None,
+            escalated_to: None,
+            timers,
+            group,
+            waiting,
+        }
+    }
+
+    /// Takes the token at `index` off its step.
+    fn leave(&mut self, index: usize) -> Token {
+        let token = self.s.tokens.remove(index);
+        self.events.push(Event::StepLeft {
+            step: token.step.clone(),
+            token: token.id,
+        });
+        token
+    }
+
+    /// The dossier arrives at `id` (within parallel split `group`); automatic steps move on at
+    /// once.
+    fn enter(&mut self, id: StepId, group: Option<u32>) -> Result<(), Refusal> {
+        self.moves += 1;
+        if self.moves > MAX_MOVES {
+            return Err(Refusal::Stuck(format!(
+                "more than {MAX_MOVES} automatic moves"
+            )));
+        }
+        let step = self.step(id).clone();
+        if let Some(status) = step.status {
+            self.set_status(status);
+        }
+        match step.kind {
+            StepKind::Human | StepKind::Auto | StepKind::Supplement => {
+                let waiting = match step.kind {
+                    StepKind::Human => Waiting::Officials,
+                    StepKind::Auto => Waiting::Plugin {
+                        failures: 0,
+                        error: None,
+                    },
+                    _ => Waiting::Applicant,
+                };
+                let token = self.new_token(id, group, waiting);
+                self.events.push(Event::StepEntered {
+                    step: step.key.clone(),
+                    token: token.id,
+                    due: token.due,
+                });
+                self.s.tokens.push(token);
+                match step.kind {
+                    StepKind::Auto => self.request_plugin(&step),
+                    StepKind::Supplement => {
+                        if step.status.is_none() {
+                            self.set_status(DossierStatus::SupplementRequested);
+                        }
+                        if self.s.clock.paused_since.is_none() {
+                            self.s.clock.paused_since = Some(self.ctx.now);
+                            self.events.push(Event::ClockPaused);
+                        }
+                    }
+                    _ => {}
+                }
+                Ok(())
+            }
+            StepKind::Decision => {
+                self.pass_through(&step);
+                let vars = self.vars();
+                let mut chosen = None;
+                for (expr, to) in &step.routes {
+                    if expr
+                        .holds(&vars)
+                        .map_err(|e| Refusal::GuardError(e.to_string()))?
+                    {
+                        chosen = Some((*to, Some(expr.source().to_owned())));
+                        break;
+                    }
+                }
+                let (to, condition) = match (chosen, step.next) {
+                    (Some(c), _) => c,
+                    (None, Some(next)) => (next, None),
+                    (None, None) => {
+                        return Err(Refusal::Stuck(format!("no route of `{}` holds", step.key)));
+                    }
+                };
+                self.events.push(Event::RouteChosen {
+                    step: step.key.clone(),
+                    to: self.step(to).key.clone(),
+                    condition,
+                });
+                self.enter(to, group)
+            }
+            StepKind::Parallel => {
+                self.pass_through(&step);
+                let Some(join) = step.join else {
+                    return Err(Refusal::Stuck(format!("`{}` has no join", step.key)));
+                };
+                let branches = u32::try_from(step.branches.len()).unwrap_or(u32::MAX);
+                let needed = match self.step(join).wait_for {
+                    JoinMode::All => branches,
+                    JoinMode::Any => 1,
+                    JoinMode::AtLeast(n) => n.min(branches),
+                };
+                let split = self.s.next_token;
+                self.s.next_token += 1;
+                self.s.joins.push(JoinState {
+                    group: split,
+                    join: self.step(join).key.clone(),
+                    arrived: 0,
+                    needed,
+                    parent: group,
+                });
+                for branch in step.branches.clone() {
+                    self.enter(branch, Some(split))?;
+                }
+                Ok(())
+            }
+            StepKind::Join => self.arrive_at_join(&step, group),
+            StepKind::End => {
+                self.pass_through(&step);
+                let outcome = step.outcome.unwrap_or(DossierStatus::Returned);
+                self.close(outcome);
+                Ok(())
+            }
+        }
+    }
+
+    /// Records a step that takes no time.
+    fn pass_through(&mut self, step: &StepDef) {
+        let token = self.s.next_token;
+        self.s.next_token += 1;
+        self.events.push(Event::StepEntered {
+            step: step.key.clone(),
+            token,
+            due: None,
+        });
+        self.events.push(Event::StepLeft {
+            step: step.key.clone(),
+            token,
+        });
+    }
+
+    fn arrive_at_join(&mut self, step: &StepDef, group: Option<u32>) -> Result<(), Refusal> {
+        let Some(pos) = group.and_then(|g| {
+            self.s
+                .joins
+                .iter()
+                .position(|j| j.group == g && j.join == step.key)
+        }) else {
+            // Not from a branch of this join (the validator prevents it): pass on.
+            self.pass_through(step);
+            return match step.next {
+                Some(next) => self.enter(next, group),
+                None => Err(Refusal::Stuck(format!(
+                    "the join `{}` has no next step",
+                    step.key
+                ))),
+            };
+        };
+        let join = &mut self.s.joins[pos];
+        join.arrived += 1;
+        let (arrived, needed, split, parent) = (join.arrived, join.needed, join.group, join.parent);
+        self.events.push(Event::Joined {
+            join: step.key.clone(),
+            arrived,
+            needed,
+        });
+        if arrived < needed {
+            return Ok(());
+        }
+        self.s.joins.remove(pos);
+        // Branches no longer needed are cancelled, nested splits included.
+        let mut cancelled_groups = vec![split];
+        let mut i = 0;
+        while i < cancelled_groups.len() {
+            let g = cancelled_groups[i];
+            cancelled_groups.extend(
+                self.s
+                    .joins
+                    .iter()
+                    .filter(|j| j.parent == Some(g))
+                    .map(|j| j.group),
+            );
+            i += 1;
+        }
+        self.s
+            .joins
+            .retain(|j| !cancelled_groups.contains(&j.group));
+        while let Some(index) = self
+            .s
+            .tokens
+            .iter()
+            .position(|t| t.group.is_some_and(|g| cancelled_groups.contains(&g)))
+        {
+            let token = self.leave(index);
+            self.events.push(Event::BranchCancelled {
+                step: token.step,
+                token: token.id,
+            });
+        }
+        self.pass_through(step);
+        match step.next {
+            Some(next) => self.enter(next, parent),
+            None => Err(Refusal::Stuck(format!(
+                "the join `{}` has no next step",
+                step.key
+            ))),
+        }
+    }
+
+    fn request_plugin(&mut self, step: &StepDef) {
+        self.events.push(Event::PluginRequested {
+            step: step.key.clone(),
+            plugin: step
+                .plugin
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            config: step.config.clone(),
+        });
+    }
+
+    fn close(&mut self, outcome: DossierStatus) {
+        while !self.s.tokens.is_empty() {
+            self.leave(0);
+        }
+        self.s.joins.clear();
+        // Nothing waits on the applicant any more.
+        self.s.clock.paused_since = None;
+        self.set_status(outcome);
+        let timeliness = (outcome == DossierStatus::Returned)
+            .then(|| self.ctx.calendar.timeliness(self.s.clock.due, self.ctx.now));
+        self.events.push(Event::Closed {
+            outcome,
+            timeliness,
+        });
+        self.s.closed = Some(Closing {
+            at: self.ctx.now,
+            outcome,
+            timeliness,
+        });
+    }
+
+    /// Moves the token at `index` to `to`, keeping its split.
+    fn move_token(&mut self, index: usize, to: StepId) -> Result<(), Refusal> {
+        let token = self.leave(index);
+        self.enter(to, token.group)
+    }
+
+    /// Whether `actor` may act at a step (its role in its division, or the role it was
+    /// escalated to).
+    fn check_candidate(&self, step: &StepDef, token: &Token, actor: &Actor) -> Result<(), Refusal> {
+        let division = step.division.clone().unwrap_or_default();
+        let role = step.role.clone().unwrap_or_default();
+        let escalated = token
+            .escalated_to
+            .as_deref()
+            .is_some_and(|r| actor.has(r, &division));
+        if actor.has(&role, &division) || escalated {
+            Ok(())
+        } else {
+            Err(Refusal::WrongRole {
+                step: step.key.clone(),
+                division,
+                role,
+            })
+        }
+    }
+
+    fn human_token(&self, step: &str) -> Result<(usize, StepId), Refusal> {
+        let index = self.token(step)?;
+        let (id, def) = self.def.step(step).ok_or_else(|| Refusal::StepNotActive {
+            step: step.to_owned(),
+        })?;
+        if def.kind != StepKind::Human {
+            return Err(Refusal::StepNotActive {
+                step: step.to_owned(),
+            });
+        }
+        Ok((index, id))
+    }
+
+    fn act(
+        &mut self,
+        step: &str,
+        action: &str,
+        inputs: &Inputs,
+        actor: &Actor,
+    ) -> Result<(), Refusal> {
+        let (index, id) = self.human_token(step)?;
+        let def = self.step(id).clone();
+        self.check_candidate(&def, &self.s.tokens[index], actor)?;
+        if let Some(assignee) = &self.s.tokens[index].assignee
+            && *assignee != actor.id
+        {
+            return Err(Refusal::AssignedToOther {
+                step: step.to_owned(),
+                assignee: assignee.clone(),
+            });
+        }
+        let a = def
+            .actions
+            .iter()
+            .find(|a| a.key == action)
+            .ok_or_else(|| Refusal::UnknownAction {
+                step: step.to_owned(),
+                action: action.to_owned(),
+            })?;
+        for input in &a.requires {
+            let missing = match input {
+                Input::Reason => inputs.reason.as_deref().is_none_or(|r| r.trim().is_empty()),
+                Input::Documents => inputs.documents.is_empty(),
+                Input::Result => inputs.result.as_deref().is_none_or(str::is_empty),
+            };
+            if missing {
+                return Err(Refusal::MissingInput {
+                    action: action.to_owned(),
+                    input: match input {
+                        Input::Reason => "reason",
+                        Input::Documents => "documents",
+                        Input::Result => "result",
+                    },
+                });
+            }
+        }
+        if let Some(guard) = &a.guard
+            && !guard
+                .holds(&self.vars())
+                .map_err(|e| Refusal::GuardError(e.to_string()))?
+        {
+            return Err(Refusal::GuardFalse {
+                action: action.to_owned(),
+                guard: guard.source().to_owned(),
+            });
+        }
+        self.events.push(Event::ActionTaken {
+            step: step.to_owned(),
+            action: action.to_owned(),
+            by: actor.id.clone(),
+            reason: inputs.reason.clone(),
+            documents: inputs.documents.clone(),
+            result: inputs.result.clone(),
+        });
+        self.move_token(index, a.to)?;
+        if let Some(status) = a.status
+            && !self.s.is_closed()
+        {
+            self.set_status(status);
+        }
+        if !a.notify.is_empty() {
+            self.events.push(Event::Notified {
+                recipients: a.notify.clone(),
+                step: self.step(a.to).key.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    fn claim(&mut self, step: &str, actor: &Actor) -> Result<(), Refusal> {
+        let (index, id) = self.human_token(step)?;
+        self.check_candidate(self.step(id), &self.s.tokens[index], actor)?;
+        match &self.s.tokens[index].assignee {
+            Some(a) if *a == actor.id => Ok(()),
+            Some(a) => Err(Refusal::AssignedToOther {
+                step: step.to_owned(),
+                assignee: a.clone(),
+            }),
+            None => {
+                self.s.tokens[index].assignee = Some(actor.id.clone());
+                self.events.push(Event::Claimed {
+                    step: step.to_owned(),
+                    by: actor.id.clone(),
+                });
+                Ok(())
+            }
+        }
+    }
+
+    fn release(&mut self, step: &str, actor: &Actor) -> Result<(), Refusal> {
+        let (index, _) = self.human_token(step)?;
+        match &self.s.tokens[index].assignee {
+            Some(a) if *a == actor.id => {
+                self.s.tokens[index].assignee = None;
+                self.events.push(Event::Released {
+                    step: step.to_owned(),
+                    by: actor.id.clone(),
+                });
+                Ok(())
+            }
+            _ => Err(Refusal::NotAllowed(
+                "only the official who has the step can give it back",
+            )),
+        }
+    }
+
+    fn reassign(&mut self, step: &str, to: &Actor, actor: &Actor) -> Result<(), Refusal> {
+        let (index, id) = self.human_token(step)?;
+        let def = self.step(id).clone();
+        let division = def.division.clone().unwrap_or_default();
+        if !actor.has("division_head", &division)
+            && !actor.roles.iter().any(|g| g.role == "agency_leader")
+        {
+            return Err(Refusal::NotAllowed(
+                "only the division head or an agency leader can reassign a step",
+            ));
+        }
+        self.check_candidate(&def, &self.s.tokens[index], to)?;
+        let from = self.s.tokens[index].assignee.replace(to.id.clone());
+        self.events.push(Event::Reassigned {
+            step: step.to_owned(),
+            from,
+            to: to.id.clone(),
+            by: actor.id.clone(),
+        });
+        Ok(())
+    }
+
+    fn supplement(&mut self, documents: &[String], actor: &Actor) -> Result<(), Refusal> {
+        if actor.kind != ActorKind::Applicant {
+            return Err(Refusal::NotAllowed(
+                "only the applicant supplements a dossier",
+            ));
+        }
+        let index = self
+            .s
+            .tokens
+            .iter()
+            .position(|t| t.waiting == Waiting::Applicant)
+            .ok_or(Refusal::NotWaitingForApplicant)?;
+        let (id, def) = self
+            .def
+            .step(&self.s.tokens[index].step)
+            .ok_or(Refusal::NotWaitingForApplicant)?;
+        let (restart, next) = (def.restart_clock, def.next);
+        self.events.push(Event::Supplemented {
+            by: actor.id.clone(),
+            documents: documents.to_vec(),
+        });
+        if let Some(paused) = self.s.clock.paused_since.take() {
+            let clock = &mut self.s.clock;
+            let due = if restart {
+                clock.time.due(self.ctx.calendar, self.ctx.now)
+            } else {
+                self.ctx
+                    .calendar
+                    .extend_for_pause(clock.due, paused, self.ctx.now)
+            };
+            // The deadline never moves backwards, whatever the clock rule.
+            clock.due = due.max(clock.due);
+            let due = clock.due;
+            self.events.push(if restart {
+                Event::ClockRestarted { due }
+            } else {
+                Event::ClockResumed { due }
+            });
+        }
+        let next = next.ok_or_else(|| {
+            Refusal::Stuck(format!(
+                "the supplement step `{}` has no next step",
+                self.step(id).key
+            ))
+        })?;
+        self.move_token(index, next)
+    }
+
+    fn plugin_token(&self, step: &str) -> Result<(usize, StepId), Refusal> {
+        let index = self.token(step)?;
+        let not_waiting = || Refusal::NotWaitingForPlugin {
+            step: step.to_owned(),
+        };
+        if !matches!(self.s.tokens[index].waiting, Waiting::Plugin { .. }) {
+            return Err(not_waiting());
+        }
+        let (id, _) = self.def.step(step).ok_or_else(not_waiting)?;
+        Ok((index, id))
+    }
+
+    fn plugin_done(
+        &mut self,
+        step: &str,
+        outcome: &str,
+        output: &serde_json::Value,
+        actor: &Actor,
+    ) -> Result<(), Refusal> {
+        if actor.kind != ActorKind::System {
+            return Err(Refusal::NotAllowed(
+                "only the platform reports plugin results",
+            ));
+        }
+        let (index, id) = self.plugin_token(step)?;
+        let Some(to) = self
+            .step(id)
+            .outcomes
+            .iter()
+            .find(|(o, _)| o == outcome)
+            .map(|(_, t)| *t)
+        else {
+            return self.plugin_failed(
+                step,
+                &format!(
+                    "the plugin returned the outcome `{outcome}`, which the workflow does not map"
+                ),
+                actor,
+            );
+        };
+        self.s
+            .plugins
+            .insert(step.replace('-', "_"), output.clone());
+        self.events.push(Event::PluginCompleted {
+            step: step.to_owned(),
+            outcome: outcome.to_owned(),
+            output: output.clone(),
+        });
+        self.move_token(index, to)
+    }
+
+    fn plugin_failed(&mut self, step: &str, error: &str, actor: &Actor) -> Result<(), Refusal> {
+        if actor.kind != ActorKind::System {
+            return Err(Refusal::NotAllowed(
+                "only the platform reports plugin results",
+            ));
+        }
+        let (index, id) = self.plugin_token(step)?;
+        self.events.push(Event::PluginFailed {
+            step: step.to_owned(),
+            error: error.to_owned(),
+        });
+        match self.step(id).on_error {
+            Some(to) => self.move_token(index, to),
+            None => {
+                if let Waiting::Plugin {
+                    failures,
+                    error: last,
+                } = &mut self.s.tokens[index].waiting
+                {
+                    *failures += 1;
+                    *last = Some(error.to_owned());
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn retry_plugin(&mut self, step: &str) -> Result<(), Refusal> {
+        let (_, id) = self.plugin_token(step)?;
+        let def = self.step(id).clone();
+        self.request_plugin(&def);
+        Ok(())
+    }
+
+    fn tick(&mut self) -> Result<(), Refusal> {
+        loop {
+            // The earliest due timer of any token; ties by token then timer order.
+            let next = self
+                .s
+                .tokens
+                .iter()
+                .enumerate()
+                .flat_map(|(ti, t)| {
+                    t.timers
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, p)| !p.fired && p.at <= self.ctx.now)
+                        .map(move |(pi, p)| (p.at, t.id, ti, pi))
+                })
+                .min();
+            let Some((_, _, ti, pi)) = next else {
+                return Ok(());
+            };
+            self.s.tokens[ti].timers[pi].fired = true;
+            let token = &self.s.tokens[ti];
+            let step_key = token.step.clone();
+            let Some((id, _)) = self.def.step(&step_key) else {
+                continue;
+            };
+            let Some(timer) = self.step(id).timers.get(token.timers[pi].index).cloned() else {
+                continue;
+            };
+            match timer.effect {
+                TimerEffect::Remind(recipients) => self.events.push(Event::Reminded {
+                    step: step_key,
+                    recipients,
+                }),
+                TimerEffect::Escalate(role) => {
+                    self.s.tokens[ti].escalated_to = Some(role.clone());
+                    self.events.push(Event::Escalated {
+                        step: step_key.clone(),
+                        role,
+                    });
+                    self.events.push(Event::Notified {
+                        recipients: vec![Recipient::Candidates],
+                        step: step_key,
+                    });
+                }
+                TimerEffect::Goto(to) => {
+                    self.events.push(Event::TimeRanOut {
+                        step: step_key,
+                        to: self.step(to).key.clone(),
+                    });
+                    self.move_token(ti, to)?;
+                    if self.s.is_closed() {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+
+    fn reschedule(
+        &mut self,
+        due: DateTime<Utc>,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<(), Refusal> {
+        if actor.kind != ActorKind::Official {
+            return Err(Refusal::NotAllowed(
+                "only an official reschedules a dossier",
+            ));
+        }
+        if !self.def.reschedule {
+            return Err(Refusal::RescheduleDisabled);
+        }
+        if self.s.clock.rescheduled.is_some() {
+            return Err(Refusal::AlreadyRescheduled);
+        }
+        if reason.trim().is_empty() {
+            return Err(Refusal::MissingInput {
+                action: "reschedule".to_owned(),
+                input: "reason",
+            });
+        }
+        let current = self.s.clock.due;
+        let day = self.ctx.calendar.day_length();
+        if self
+            .ctx
+            .calendar
+            .working_time_between(self.ctx.now, current)
+            < day
+        {
+            return Err(Refusal::RescheduleTooLate { due: current });
+        }
+        if due <= current {
+            return Err(Refusal::RescheduleNotLater { due: current });
+        }
+        self.s.clock.rescheduled = Some(Rescheduling {
+            from: current,
+            reason: reason.to_owned(),
+        });
+        self.s.clock.due = due;
+        self.events.push(Event::Rescheduled {
+            from: current,
+            to: due,
+            reason: reason.to_owned(),
+            by: actor.id.clone(),
+        });
+        Ok(())
+    }
+}
+
+/// The instant `d` of working time before `due`: bisection on the working time left, which only
+/// shrinks as the instant moves towards `due`, down to the nanosecond, then to the second.
+fn before(ctx: &Context<'_>, due: DateTime<Utc>, d: ProcessingTime) -> Option<DateTime<Utc>> {
+    let day_hours = ctx.calendar.day_length().num_minutes() as f64 / 60.0;
+    let wanted = chrono::TimeDelta::seconds((d.working_hours(day_hours) * 3600.0) as i64);
+    let (mut lo, mut hi) = (ctx.now, due);
+    if ctx.calendar.working_time_between(lo, hi) <= wanted {
+        return Some(lo);
+    }
+    while hi - lo > chrono::TimeDelta::nanoseconds(1) {
+        let mid = lo + (hi - lo) / 2;
+        if ctx.calendar.working_time_between(mid, due) > wanted {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    // To the nearest second: the bisection ends within a nanosecond of the exact instant.
+    let rounded = hi.with_nanosecond(0)?;
+    Some(if hi - rounded >= chrono::TimeDelta::milliseconds(500) {
+        rounded + chrono::TimeDelta::seconds(1)
+    } else {
+        rounded
+    })
+}
