@@ -1,6 +1,7 @@
 //! HTTP tests: the application in-process, each test on SQLite and on PostgreSQL.
 
 mod api;
+mod handling;
 mod health;
 mod hosts;
 mod pages;

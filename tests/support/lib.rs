@@ -213,6 +213,20 @@ pub fn demo_bundle(slug: &str) -> TenantBundle {
         .unwrap_or_else(|| panic!("no demo tenant {slug}"))
 }
 
+/// The test tenant of the workflow crate (`thu-nghiem`, H99) with its construction permit, whose
+/// workflow uses every kind of step. `permit` replaces the permit's text when given.
+pub fn permit_tenant(permit: Option<String>) -> TenantBundle {
+    let dir = repo_root().join("platform/workflow/tests/procedures");
+    let manifest = std::fs::read_to_string(dir.join("tenant.yaml")).expect("the test tenant");
+    let text = permit
+        .unwrap_or_else(|| std::fs::read_to_string(dir.join("permit.yaml")).expect("the permit"));
+    let file = motcua_core::tenant::SourceFile {
+        path: "procedures/permit.yaml".to_owned(),
+        text,
+    };
+    TenantBundle::from_files(None, manifest, vec![file], None).expect("the test tenant is valid")
+}
+
 /// A Redis cache with a prefix of its own.
 pub async fn redis_cache() -> RedisCache {
     let url = redis_url();
@@ -249,11 +263,21 @@ impl TestApp {
 
     /// The demo tenants with a given cache and settings.
     pub async fn with(backend: Backend, cache: Arc<dyn Cache>, config: WebConfig) -> Self {
+        Self::serving(backend, cache, config, demo_bundles()).await
+    }
+
+    /// An application serving `bundles`.
+    pub async fn serving(
+        backend: Backend,
+        cache: Arc<dyn Cache>,
+        config: WebConfig,
+        bundles: Vec<TenantBundle>,
+    ) -> Self {
         let db = TestDb::new(backend).await;
-        for bundle in demo_bundles() {
+        for bundle in bundles {
             tenants::apply(&db.store, &bundle)
                 .await
-                .expect("demo tenants apply");
+                .expect("the tenants apply");
         }
         let sites = Arc::new(Sites::new(motcua_core::tenant::DomainSuffix::development()));
         let clashes = sites.replace(tenants::load_all(&db.store).await.expect("tenants load"));

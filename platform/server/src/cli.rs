@@ -155,7 +155,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Tenant(cmd) => tenant(&config, cmd).await,
         Command::Calendar(cmd) => calendar(&config, cmd).await,
-        Command::Workflow(cmd) => crate::workflow_cmd::run(cmd),
+        Command::Workflow(cmd) => crate::workflow_cmd::run(&config, cmd).await,
     }
 }
 

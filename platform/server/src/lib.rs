@@ -10,4 +10,5 @@ pub mod config;
 mod logging;
 pub mod serve;
 pub mod tenant_dir;
+mod versions_cmd;
 pub mod workflow_cmd;

@@ -43,6 +43,44 @@ pub enum WorkflowCommand {
     },
     /// Print the JSON Schema of procedure files (for editors).
     Schema,
+    /// List the published versions of a procedure, with their open dossiers.
+    Versions {
+        /// The tenant's slug.
+        #[arg(long)]
+        tenant: String,
+        /// The procedure's national code.
+        #[arg(long)]
+        procedure: String,
+    },
+    /// Publish a procedure file of a tenant as its current version (applies the tenant).
+    Publish {
+        /// The procedure file.
+        file: PathBuf,
+        /// The tenant directory (default: the one the file is in).
+        #[arg(long, value_name = "DIR")]
+        tenant: Option<PathBuf>,
+    },
+    /// Move the open dossiers of one version to another: a plan with counts, then the move.
+    Migrate {
+        /// The tenant's slug.
+        #[arg(long)]
+        tenant: String,
+        /// The procedure's national code.
+        #[arg(long)]
+        procedure: String,
+        /// The version the dossiers are on.
+        #[arg(long)]
+        from: i32,
+        /// The version to move them to (default: the current one).
+        #[arg(long)]
+        to: Option<i32>,
+        /// Where an old step goes when the new version does not have it: `old=new` (repeat).
+        #[arg(long = "map", value_name = "OLD=NEW")]
+        mappings: Vec<String>,
+        /// Only show what would move.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -85,8 +123,25 @@ fn load_file(file: &Path, tenant: &TenantManifest) -> anyhow::Result<Option<Proc
 }
 
 /// Runs a workflow command.
-pub fn run(cmd: WorkflowCommand) -> anyhow::Result<ExitCode> {
+pub async fn run(config: &crate::config::Config, cmd: WorkflowCommand) -> anyhow::Result<ExitCode> {
     match cmd {
+        WorkflowCommand::Versions { tenant, procedure } => {
+            crate::versions_cmd::versions(config, &tenant, &procedure).await
+        }
+        WorkflowCommand::Publish { file, tenant } => {
+            crate::versions_cmd::publish(config, &file, tenant.as_deref()).await
+        }
+        WorkflowCommand::Migrate {
+            tenant,
+            procedure,
+            from,
+            to,
+            mappings,
+            dry_run,
+        } => {
+            crate::versions_cmd::migrate(config, &tenant, &procedure, from, to, &mappings, dry_run)
+                .await
+        }
         WorkflowCommand::Validate { files, tenant } => {
             let mut ok = true;
             for file in &files {

@@ -101,6 +101,17 @@ impl AppState {
     }
 }
 
+/// `GET /schemas/procedure.json`: the JSON Schema of procedure files, for editors.
+async fn procedure_schema() -> impl axum::response::IntoResponse {
+    static SCHEMA: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/schema+json")],
+        SCHEMA
+            .get_or_init(motcua_workflow::schema::json_schema)
+            .clone(),
+    )
+}
+
 /// The whole application.
 pub fn app(state: AppState) -> Router {
     let tenant = Router::new()
@@ -116,7 +127,8 @@ pub fn app(state: AppState) -> Router {
     let node = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(health::metrics));
+        .route("/metrics", get(health::metrics))
+        .route("/schemas/procedure.json", get(procedure_schema));
 
     let config = Arc::clone(&state.config);
     node.merge(tenant)

@@ -12,6 +12,7 @@
 //! the applicant never counts.
 
 mod command;
+mod commands;
 mod event;
 mod machine;
 mod refusal;

@@ -51,3 +51,38 @@ pub struct ProcedureFile {
     /// The electronic workflow.
     pub workflow: Workflow,
 }
+
+#[cfg(test)]
+mod tests {
+    /// The published schema is the one generated from the types (`MOTCUA_BLESS=1` rewrites it).
+    #[test]
+    fn the_published_json_schema_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/schemas/procedure.schema.json");
+        let generated = format!("{}\n", super::json_schema());
+        if std::env::var_os("MOTCUA_BLESS").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let published = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            published == generated,
+            "docs/schemas/procedure.schema.json is stale: run `MOTCUA_BLESS=1 cargo test -p motcua-workflow json_schema`"
+        );
+    }
+
+    #[test]
+    fn the_schema_describes_the_keys_editors_complete() {
+        let schema: serde_json::Value = serde_json::from_str(&super::json_schema()).unwrap();
+        let step = &schema["definitions"]["Step"]["properties"];
+        for key in [
+            "kind", "division", "role", "actions", "timers", "plugin", "branches", "wait_for",
+            "routes", "outcome",
+        ] {
+            assert!(step.get(key).is_some(), "Step.{key}");
+        }
+        assert_eq!(
+            schema["definitions"]["ProcedureInfo"]["properties"]["code"]["pattern"],
+            "^[0-9]\\.[0-9]{6}$"
+        );
+    }
+}
