@@ -125,7 +125,7 @@ impl Report {
     }
 
     /// Whether nothing was found.
-    pub fn is_clean(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.found.is_empty()
     }
 

@@ -41,6 +41,18 @@ pub enum WorkflowCommand {
         #[arg(long, default_value = "vi", value_parser = parse_lang)]
         lang: Lang,
     },
+    /// Draw a procedure's workflow as SVG (also for a file that does not validate yet: missing
+    /// steps are drawn in red).
+    Diagram {
+        /// The procedure file.
+        file: PathBuf,
+        /// Write the SVG here instead of to standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Language of the labels.
+        #[arg(long, default_value = "vi", value_parser = parse_lang)]
+        lang: Lang,
+    },
     /// Print the JSON Schema of procedure files (for editors).
     Schema,
     /// List the published versions of a procedure, with their open dossiers.
@@ -209,6 +221,32 @@ pub async fn run(config: &crate::config::Config, cmd: WorkflowCommand) -> anyhow
             } else {
                 ExitCode::FAILURE
             })
+        }
+        WorkflowCommand::Diagram {
+            file,
+            out: target,
+            lang,
+        } => {
+            let source = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let parsed: motcua_workflow::schema::ProcedureFile =
+                match motcua_core::diagnostic::parse_yaml(&file.display().to_string(), &source) {
+                    Ok(p) => p,
+                    Err(d) => {
+                        eprintln!("{d}");
+                        return Ok(ExitCode::FAILURE);
+                    }
+                };
+            let svg = motcua_workflow::diagram::svg_for(&parsed, lang);
+            match target {
+                Some(path) => {
+                    std::fs::write(&path, svg)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    out(format_args!("wrote {}", path.display()))?;
+                }
+                None => out(format_args!("{svg}"))?,
+            }
+            Ok(ExitCode::SUCCESS)
         }
         WorkflowCommand::Schema => {
             out(format_args!("{}", motcua_workflow::schema::json_schema()))?;

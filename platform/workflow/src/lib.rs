@@ -8,6 +8,7 @@
 //!   the new state, or a typed refusal.
 
 pub mod definition;
+pub mod diagram;
 pub mod engine;
 pub mod expr;
 pub mod migration;
