@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use motcua_core::calendar::WorkingCalendar;
 use motcua_core::procedure::ProcedureInfo;
 use motcua_store::cache::MemoryCache;
-use motcua_tests::{Backend, TestApp, backend_tests, demo_bundle};
+use motcua_tests::{Backend, TestApp, backend_tests, demo_bundle, demo_form};
 use motcua_web::WebConfig;
 use serde_json::{Value, json};
 
@@ -28,7 +28,7 @@ fn submission(procedure: &ProcedureInfo) -> Value {
     json!({
         "procedure": procedure.code.to_string(),
         "applicant": { "name": "Nguyễn Văn An", "id_number": "038095001234", "phone": "0912 345 678" },
-        "form": { "note": "demo" },
+        "form": demo_form("thanhhoa", &procedure.code.to_string()),
     })
 }
 
@@ -122,6 +122,39 @@ async fn bad_submissions_get_clear_errors_in_the_host_language(backend: Backend)
             .contains("12 digits"),
         "{}",
         r.body
+    );
+
+    // The e-form's own rules, every problem at once, in the host's language.
+    let mut empty_form = submission(&p);
+    empty_form["form"] = json!({ "khong_co": 1 });
+    let r = app
+        .post_json(EN, "/api/v1/dossiers", &empty_form, &[])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.json();
+    assert_eq!(body["error"]["code"], "invalid_form");
+    let fields = body["error"]["fields"].as_array().unwrap();
+    assert!(
+        fields
+            .iter()
+            .any(|f| f["field"] == "khong_co" && f["code"] == "unknown_field"),
+        "{fields:?}"
+    );
+    assert!(
+        fields.iter().any(
+            |f| f["code"] == "required" && f["message"].as_str().unwrap().starts_with("Please")
+        ),
+        "{fields:?}"
+    );
+    let r = app
+        .post_json(VI, "/api/v1/dossiers", &empty_form, &[])
+        .await;
+    assert!(
+        r.json()["error"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["message"].as_str().unwrap().starts_with("Vui lòng"))
     );
 
     let mut no_name = submission(&p);

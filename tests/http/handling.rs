@@ -79,7 +79,7 @@ async fn a_dossier_moves_with_its_history_and_outbox(backend: Backend) {
     let site = site(&app);
     let d = submit(&app, 120.0).await;
     assert_eq!(d.procedure_version, 1);
-    assert_eq!(d.status, DossierStatus::Accepted);
+    assert_eq!(d.status, DossierStatus::Registered);
     assert_eq!(
         state(&d).token_at("tiep-nhan").map(|t| t.step.as_str()),
         Some("tiep-nhan")

@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 use motcua_core::lang::Lang;
-use motcua_tests::{Backend, TestApp, backend_tests, demo_bundle};
+use motcua_tests::{Backend, TestApp, backend_tests, demo_bundle, demo_form};
 use serde_json::json;
 
 async fn the_home_page_shows_name_procedures_and_lookup_box(backend: Backend) {
@@ -69,7 +69,11 @@ async fn the_lookup_page_shows_the_stage_reached(backend: Backend) {
         .post_json(
             "dichvucong.thanhhoa.localhost",
             "/api/v1/dossiers",
-            &json!({"procedure": p.code.to_string(), "applicant": {"name": "Phạm Thu Trang"}}),
+            &json!({
+                "procedure": p.code.to_string(),
+                "applicant": {"name": "Phạm Thu Trang"},
+                "form": demo_form("thanhhoa", &p.code.to_string()),
+            }),
             &[],
         )
         .await
@@ -86,6 +90,7 @@ async fn the_lookup_page_shows_the_stage_reached(backend: Backend) {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains(&code));
     assert!(r.body.contains("Mới đăng ký"));
+    assert!(r.body.contains("Đang ở bước"), "the step reached is named");
     assert!(!r.body.contains("Phạm Thu Trang"), "no personal data");
     let r = app
         .get(

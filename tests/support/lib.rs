@@ -440,3 +440,37 @@ pub fn citizen(name: &str) -> motcua_core::dossier::Applicant {
         address: None,
     }
 }
+
+/// Form data that passes the e-form of demo procedure `code` of `slug`: the form of its first
+/// shipped scenario.
+pub fn demo_form(slug: &str, code: &str) -> serde_json::Value {
+    let bundle = demo_bundle(slug);
+    let procedure = bundle
+        .procedure(code)
+        .unwrap_or_else(|| panic!("no procedure {code} in {slug}"));
+    let stem = std::path::Path::new(&procedure.file.path)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .expect("a file name")
+        .to_owned();
+    let dir = repo_root().join("tenants").join(slug).join("scenarios");
+    let mut scenarios: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the scenarios")
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&format!("{stem}.")))
+        })
+        .collect();
+    scenarios.sort();
+    let first = scenarios
+        .first()
+        .unwrap_or_else(|| panic!("no scenario for {stem}"));
+    let scenario: motcua_workflow::simulate::Scenario = motcua_core::diagnostic::parse_yaml(
+        "scenario",
+        &std::fs::read_to_string(first).expect("a scenario"),
+    )
+    .expect("a valid scenario");
+    scenario.form
+}

@@ -150,12 +150,15 @@ impl ProcessingTime {
         self.after(calendar, calendar.intake_start(received))
     }
 
-    /// The time this long after `start`: working time for working units, elapsed time for days.
+    /// The time this long after `start`: working time for working units; for calendar days, the
+    /// end of the working day on the last day, or on the next working day when the last day is
+    /// a day off (Civil Code 2015, Arts. 147-148: a period in days ends at the end of its last
+    /// day, and one ending on a day off ends with the next working day).
     pub fn after(self, calendar: &WorkingCalendar, start: DateTime<Utc>) -> DateTime<Utc> {
         match self.unit {
             TimeUnit::WorkingDays => calendar.add(start, WorkingDuration::Days(self.value)),
             TimeUnit::WorkingHours => calendar.add(start, WorkingDuration::Hours(self.value)),
-            TimeUnit::Days => start + chrono::Duration::days(i64::from(self.value)),
+            TimeUnit::Days => calendar.end_of_day_after(start, self.value),
         }
     }
 

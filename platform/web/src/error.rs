@@ -25,6 +25,8 @@ pub struct Failure {
     pub message: Msg,
     /// Seconds to wait before retrying (429, 503).
     pub retry_after: Option<u64>,
+    /// Per-field problems of a submitted form, written as `error.fields`.
+    pub fields: Vec<motcua_workflow::form::FieldError>,
 }
 
 impl Failure {
@@ -35,6 +37,7 @@ impl Failure {
             code,
             message,
             retry_after: None,
+            fields: Vec::new(),
         }
     }
 
@@ -94,9 +97,32 @@ impl Failure {
         }
     }
 
+    /// 422 for a form whose fields do not pass their rules, listing every problem.
+    pub fn form(fields: Vec<motcua_workflow::form::FieldError>) -> Self {
+        Self {
+            fields,
+            ..Self::invalid(
+                "invalid_form",
+                Msg::new(
+                    "Tờ khai chưa hợp lệ; vui lòng sửa các mục được nêu.",
+                    "The form is not complete; please correct the fields listed.",
+                ),
+            )
+        }
+    }
+
     /// Writes the failure as JSON in `lang`.
     pub fn json(self, lang: Lang) -> Response {
-        let body = json!({ "error": { "code": self.code, "message": self.message.get(lang) } });
+        let mut body = json!({ "error": { "code": self.code, "message": self.message.get(lang) } });
+        if !self.fields.is_empty() {
+            body["error"]["fields"] = self
+                .fields
+                .iter()
+                .map(
+                    |f| json!({ "field": f.field, "code": f.code, "message": f.message.get(lang) }),
+                )
+                .collect();
+        }
         self.with_headers((self.status, Json(body)).into_response())
     }
 

@@ -57,6 +57,8 @@ pub struct EvalError {
     pub expression: String,
     /// What went wrong.
     pub message: String,
+    /// Whether it read a field absent from the data.
+    pub absent_field: bool,
 }
 
 impl Expr {
@@ -116,21 +118,40 @@ impl Expr {
         out
     }
 
-    /// Evaluates the condition; anything but `true` is false, and an error is an error.
+    /// Evaluates the condition. A condition that reads a field absent from the data does not
+    /// hold; a result that is not a boolean, or any other error, is an error.
     pub fn holds(&self, vars: &Vars) -> Result<bool, EvalError> {
+        match self.holds_strictly(vars) {
+            // A field that was not filled in (optional, or hidden and so dropped) is absent
+            // from the data: a condition over it does not hold, rather than block handling.
+            Err(e) if e.absent_field => Ok(false),
+            other => other,
+        }
+    }
+
+    /// Evaluates the condition; reading a field absent from the data is an error too (marked
+    /// [`EvalError::absent_field`]), for callers that treat it differently.
+    pub fn holds_strictly(&self, vars: &Vars) -> Result<bool, EvalError> {
         let mut ctx = Context::with_env(env());
         for (name, value) in &vars.0 {
             ctx.add_variable_from_value(*name, value.clone());
         }
         match self.program.execute(&ctx) {
             Ok(Value::Bool(b)) => Ok(b),
+            Err(e @ cel::ExecutionError::NoSuchKey(_)) => Err(EvalError {
+                expression: self.source.to_string(),
+                message: e.to_string(),
+                absent_field: true,
+            }),
             Ok(other) => Err(EvalError {
                 expression: self.source.to_string(),
                 message: format!("it gave {other:?}, not true or false"),
+                absent_field: false,
             }),
             Err(e) => Err(EvalError {
                 expression: self.source.to_string(),
                 message: e.to_string(),
+                absent_field: false,
             }),
         }
     }
@@ -306,7 +327,13 @@ mod tests {
         let e = Expr::compile("form.area", &VARIABLES).unwrap();
         assert!(e.holds(&vars()).is_err());
         let e = Expr::compile("form.missing > 1", &VARIABLES).unwrap();
-        assert!(e.holds(&vars()).is_err());
+        assert_eq!(
+            e.holds(&vars()),
+            Ok(false),
+            "an absent field does not satisfy a condition"
+        );
+        let e = Expr::compile("form.area > 'x'", &VARIABLES).unwrap();
+        assert!(e.holds(&vars()).is_err(), "a type error is still an error");
         let e = Expr::compile("has(form.missing)", &VARIABLES).unwrap();
         assert!(!e.holds(&vars()).unwrap());
     }

@@ -11,6 +11,7 @@ pub mod definition;
 pub mod diagram;
 pub mod engine;
 pub mod expr;
+pub mod form;
 pub mod migration;
 pub mod procedure;
 pub mod roles;

@@ -11,6 +11,7 @@ use motcua_core::tenant::TenantManifest;
 use sha2::{Digest, Sha256};
 
 use crate::definition::Definition;
+use crate::form::{self, CompiledForm};
 use crate::schema::ProcedureFile;
 use crate::validate;
 
@@ -21,6 +22,8 @@ pub struct Procedure {
     pub file: ProcedureFile,
     /// The compiled workflow.
     pub definition: Definition,
+    /// The compiled e-form: the rules submitted data is checked against.
+    pub form: CompiledForm,
     /// The hex sha256 of the source text.
     pub hash: String,
 }
@@ -44,20 +47,26 @@ pub fn load(
     let day_hours = WorkingCalendar::new(&tenant.calendar)
         .map(|c| c.day_length().num_minutes() as f64 / 60.0)
         .unwrap_or(8.0);
+    form::check(&file.form, &file.info, &mut report);
     validate::check(&file, &validate::Context { tenant, day_hours }, &mut report);
     let file = report.finish(file)?;
-    let definition = Definition::compile(&file.workflow).map_err(|e| {
+    // The checks above refuse whatever would fail to compile; a failure here is a bug, reported
+    // like a problem of the file rather than a panic.
+    let whole_file = |message: String| {
         Diagnostics(vec![motcua_core::diagnostic::Diagnostic {
             file: file_name.to_owned(),
             line: 0,
             column: 0,
-            message: e.to_string(),
+            message,
             hint: None,
         }])
-    })?;
+    };
+    let definition = Definition::compile(&file.workflow).map_err(|e| whole_file(e.to_string()))?;
+    let form = CompiledForm::new(&file.form).map_err(|e| whole_file(e.to_string()))?;
     Ok(Procedure {
         file,
         definition,
+        form,
         hash: source_hash(source),
     })
 }

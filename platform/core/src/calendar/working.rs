@@ -128,6 +128,29 @@ impl WorkingCalendar {
             .and_then(date_of)
     }
 
+    /// The end of the working day `days` calendar days after `start` (its local date), or of the
+    /// next working day when that day is off: how periods counted in calendar days end (Civil
+    /// Code 2015, Arts. 147-148). Saturates like [`add`](Self::add).
+    pub fn end_of_day_after(&self, start: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+        let (day, _) = split(self.local(start));
+        let last = day.saturating_add(i64::from(days));
+        let working = if self.inner.days.is_working(last) {
+            Some(last)
+        } else {
+            self.inner.days.next_working_day(last)
+        };
+        let end_of_day = self
+            .inner
+            .spec
+            .working_hours
+            .last()
+            .map_or(0, |p| i64::from(p.end().seconds()) * NANOS_PER_SECOND);
+        match working {
+            Some(day) => self.to_utc(day.saturating_mul(NANOS_PER_DAY).saturating_add(end_of_day)),
+            None => self.to_utc(LOCAL_MAX),
+        }
+    }
+
     /// Whether `instant` is working time: a working day, within a working period (the start of
     /// a period is working time, its end is not).
     pub fn is_working_time(&self, instant: DateTime<Utc>) -> bool {

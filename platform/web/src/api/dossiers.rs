@@ -115,15 +115,12 @@ pub(super) async fn submit(
             ),
         )));
     }
-    if !body.form.is_object() {
-        return Err(fail(Failure::invalid(
-            "invalid_form",
-            Msg::new(
-                "Dữ liệu tờ khai phải là một đối tượng JSON.",
-                "The form data must be a JSON object.",
-            ),
-        )));
-    }
+    // The same rules the portal's form applies in the browser, on the server.
+    let form = procedure
+        .procedure
+        .form
+        .validate(&body.form, chrono::Utc::now())
+        .map_err(|fields| fail(Failure::form(fields)))?;
     let idempotency_key = match headers.get("idempotency-key") {
         None => None,
         Some(v) => Some(
@@ -152,7 +149,7 @@ pub(super) async fn submit(
             live: procedure.clone(),
             case: case.key.to_string(),
             applicant: body.applicant,
-            form: body.form,
+            form,
             channel: Channel::Online,
             idempotency_key,
         },

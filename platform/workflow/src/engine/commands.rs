@@ -104,20 +104,19 @@ impl Machine<'_> {
             documents: inputs.documents.clone(),
             result: inputs.result.clone(),
         });
-        // Told before the move, so that closing stays the last event of a dossier's history.
+        // The action's status and notice come before the move: the steps the dossier then
+        // reaches may set statuses of their own (an end step's is the last), and closing stays
+        // the last event of a dossier's history.
+        if let Some(status) = a.status {
+            self.set_status(status);
+        }
         if !a.notify.is_empty() {
             self.events.push(Event::Notified {
                 recipients: a.notify.clone(),
                 step: self.step(a.to).key.clone(),
             });
         }
-        self.move_token(index, a.to)?;
-        if let Some(status) = a.status
-            && !self.s.is_closed()
-        {
-            self.set_status(status);
-        }
-        Ok(())
+        self.move_token(index, a.to)
     }
 
     pub(super) fn claim(&mut self, step: &str, actor: &Actor) -> Result<(), Refusal> {
@@ -209,6 +208,10 @@ impl Machine<'_> {
             by: actor.id.clone(),
             documents: documents.to_vec(),
         });
+        // Back to where handling stood before the request (the steps ahead may change it).
+        if let Some(status) = self.s.status_before_supplement.take() {
+            self.set_status(status);
+        }
         if let Some(paused) = self.s.clock.paused_since.take() {
             let clock = &mut self.s.clock;
             let due = if restart {

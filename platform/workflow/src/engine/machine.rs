@@ -21,6 +21,9 @@ pub(super) struct Machine<'a> {
     pub(super) s: DossierState,
     pub(super) events: Vec<Event>,
     moves: u32,
+    /// From when the deadlines and timers of the steps entered now count: the moment itself,
+    /// except at receipt, where the after-15:00 rule applies to the first steps too.
+    since: DateTime<Utc>,
 }
 
 pub(super) fn start(
@@ -45,6 +48,7 @@ pub(super) fn start(
         joins: Vec::new(),
         next_token: 1,
         plugins: serde_json::Map::new(),
+        status_before_supplement: None,
         closed: None,
     };
     let mut m = Machine {
@@ -56,6 +60,7 @@ pub(super) fn start(
             due,
         }],
         moves: 0,
+        since: ctx.calendar.intake_start(ctx.now),
     };
     m.enter(def.start, None)?;
     Ok(m.finish())
@@ -77,6 +82,7 @@ pub(super) fn decide(
         s: state.clone(),
         events: Vec::new(),
         moves: 0,
+        since: ctx.now,
     };
     match command {
         Command::Act {
@@ -205,8 +211,8 @@ impl Machine<'_> {
             .enumerate()
             .filter_map(|(index, t)| {
                 let at = match t.base {
-                    TimerBase::After(d) => d.after(self.ctx.calendar, self.ctx.now),
-                    TimerBase::BeforeDue(d) => before(self.ctx, due?, d)?,
+                    TimerBase::After(d) => d.after(self.ctx.calendar, self.since),
+                    TimerBase::BeforeDue(d) => before(self.ctx, self.since, due?, d)?,
                 };
                 Some(PendingTimer {
                     index,
@@ -272,6 +278,9 @@ impl Machine<'_> {
                     StepKind::Auto => self.request_plugin(&step),
                     StepKind::Supplement => {
                         if step.status.is_none() {
+                            if self.s.status_before_supplement.is_none() {
+                                self.s.status_before_supplement = Some(self.s.status);
+                            }
                             self.set_status(DossierStatus::SupplementRequested);
                         }
                         if self.s.clock.paused_since.is_none() {
@@ -474,10 +483,15 @@ impl Machine<'_> {
 
 /// The instant `d` of working time before `due`: bisection on the working time left, which only
 /// shrinks as the instant moves towards `due`, down to the nanosecond, then to the second.
-fn before(ctx: &Context<'_>, due: DateTime<Utc>, d: ProcessingTime) -> Option<DateTime<Utc>> {
+fn before(
+    ctx: &Context<'_>,
+    since: DateTime<Utc>,
+    due: DateTime<Utc>,
+    d: ProcessingTime,
+) -> Option<DateTime<Utc>> {
     let day_hours = ctx.calendar.day_length().num_minutes() as f64 / 60.0;
     let wanted = chrono::TimeDelta::seconds((d.working_hours(day_hours) * 3600.0) as i64);
-    let (mut lo, mut hi) = (ctx.now, due);
+    let (mut lo, mut hi) = (since, due);
     if ctx.calendar.working_time_between(lo, hi) <= wanted {
         return Some(lo);
     }

@@ -26,6 +26,9 @@ pub struct DossierState {
     pub next_token: u32,
     /// What plugin steps stored, by step key.
     pub plugins: serde_json::Map<String, serde_json::Value>,
+    /// The status to return to once the applicant has supplemented the dossier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_before_supplement: Option<DossierStatus>,
     /// How handling ended, once it has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed: Option<Closing>,

@@ -127,7 +127,11 @@ fn a_small_house_goes_through_every_kind_of_step_to_its_result() {
     let mut r = Run::new(120.0, "2026-03-02T09:00:00+07:00");
     assert_eq!(r.state.clock.due, t("2026-03-23T09:00:00+07:00"));
     assert_eq!(r.at(), ["tiep-nhan"]);
-    assert_eq!(r.state.status, DossierStatus::Accepted);
+    assert_eq!(
+        r.state.status,
+        DossierStatus::Registered,
+        "not accepted before the desk has checked it"
+    );
     assert_eq!(
         r.state.token_at("tiep-nhan").unwrap().due,
         Some(t("2026-03-02T15:00:00+07:00")),
@@ -144,6 +148,11 @@ fn a_small_house_goes_through_every_kind_of_step_to_its_result() {
         |e| matches!(e, Event::PluginRequested { plugin, .. } if plugin == "fee-calculator@1.0.0")
     ));
     assert_eq!(r.at(), ["tinh-phi"]);
+    assert_eq!(
+        r.state.status,
+        DossierStatus::Accepted,
+        "the desk's forward accepts it"
+    );
 
     r.ok("2026-03-02T10:01:00+07:00", &Actor::system(), fee_done());
     assert_eq!(r.at(), ["pccc", "xay-dung"], "both branches run at once");
@@ -418,7 +427,11 @@ fn the_supplement_loop_stops_the_clock_and_restarts_it() {
     }));
     assert_eq!(r.state.clock.due, t("2026-03-31T10:00:00+07:00"));
     assert_eq!(r.at(), ["tiep-nhan"]);
-    assert_eq!(r.state.status, DossierStatus::Accepted);
+    assert_eq!(
+        r.state.status,
+        DossierStatus::Registered,
+        "back to where it stood before the request"
+    );
 }
 
 #[test]
@@ -434,10 +447,14 @@ fn an_unanswered_supplement_request_runs_out_and_stops() {
         act("tiep-nhan", "bo-sung", reason),
     );
     let timer = r.state.token_at("cho-bo-sung").unwrap().timers[0].at;
-    assert_eq!(timer, t("2026-04-01T10:00:00+07:00"), "30 calendar days");
-    r.ok("2026-03-31T10:00:00+07:00", &Actor::system(), Command::Tick);
+    assert_eq!(
+        timer,
+        t("2026-04-01T17:00:00+07:00"),
+        "30 calendar days: the end of that (working) day"
+    );
+    r.ok("2026-04-01T10:00:00+07:00", &Actor::system(), Command::Tick);
     assert_eq!(r.at(), ["cho-bo-sung"], "not yet");
-    let events = r.ok("2026-04-01T10:00:00+07:00", &Actor::system(), Command::Tick);
+    let events = r.ok("2026-04-01T17:00:00+07:00", &Actor::system(), Command::Tick);
     assert!(events.contains(&Event::TimeRanOut {
         step: "cho-bo-sung".into(),
         to: "dung-xu-ly".into()

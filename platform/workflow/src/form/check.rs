@@ -62,7 +62,10 @@ fn table(field: &At<Field>, keys: &[&str], documents: &[&str], report: &mut Repo
         if column.kind == FieldType::Table {
             report.at_value(
                 &column.key,
-                format!("the column `{}` of the table `{name}` is itself a table", column.key),
+                format!(
+                    "the column `{}` of the table `{name}` is itself a table",
+                    column.key
+                ),
                 Some("tables are one level deep: make it a separate table field".to_owned()),
             );
             continue;
@@ -127,7 +130,11 @@ fn attributes(field: &At<Field>, report: &mut Report) {
         ("multiple", field.multiple, &[T::Choice]),
         ("min", field.min.is_some(), &[T::Number, T::Money]),
         ("max", field.max.is_some(), &[T::Number, T::Money]),
-        ("min_length", field.min_length.is_some(), &[T::Text, T::Textarea]),
+        (
+            "min_length",
+            field.min_length.is_some(),
+            &[T::Text, T::Textarea],
+        ),
         (
             "max_length",
             field.max_length.is_some(),
@@ -278,7 +285,10 @@ fn files(field: &At<Field>, documents: &[&str], report: &mut Report) {
         };
         report.at_value(
             code,
-            format!("`{}` is not the code of a document of this procedure", code.value),
+            format!(
+                "`{}` is not the code of a document of this procedure",
+                code.value
+            ),
             Some(hint),
         );
     }

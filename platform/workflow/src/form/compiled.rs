@@ -193,7 +193,9 @@ impl CompiledField {
                 FieldType::Money => Some(field.min.map_or(0.0, |m| m.max(0.0))),
                 _ => None,
             },
-            max: field.max.filter(|_| is(&[FieldType::Number, FieldType::Money])),
+            max: field
+                .max
+                .filter(|_| is(&[FieldType::Number, FieldType::Money])),
             min_length: field
                 .min_length
                 .filter(|_| is(&[FieldType::Text, FieldType::Textarea])),
@@ -208,8 +210,7 @@ impl CompiledField {
                 _ => None,
             },
             columns,
-            max_rows: is(&[FieldType::Table])
-                .then(|| field.max_rows.unwrap_or(defaults::MAX_ROWS)),
+            max_rows: is(&[FieldType::Table]).then(|| field.max_rows.unwrap_or(defaults::MAX_ROWS)),
             accept: if is(&[FieldType::File]) {
                 field.accept.iter().map(|a| a.to_lowercase()).collect()
             } else {

@@ -73,7 +73,9 @@ pub(super) fn visibility(source: &At<String>, names: &Names<'_>, report: &mut Re
                 "the `visible_if` of `{own}` reads `{root}.{own}`, the field itself",
                 own = names.own
             ),
-            Some("a hidden field has no value: show it on a condition over another field".to_owned()),
+            Some(
+                "a hidden field has no value: show it on a condition over another field".to_owned(),
+            ),
         );
     }
 }
@@ -92,7 +94,10 @@ fn compile(source: &At<String>, allowed: &[&str], report: &mut Report) -> Option
             let location = e.column.map_or(source.location, |c| shifted(source, c));
             report.at(
                 location,
-                format!("the condition `{}` does not compile: {}", source.value, e.message),
+                format!(
+                    "the condition `{}` does not compile: {}",
+                    source.value, e.message
+                ),
                 None,
             );
             None
@@ -163,7 +168,7 @@ fn shifted(source: &At<String>, column: u32) -> Location {
     }
     // serde_saphyr has no public constructor for a location; its serde form is the only way
     // to build one, and a failure keeps the value's own position.
-    let column = at.column() + quote + u64::from(column) - 1;
-    serde_json::from_value(serde_json::json!({ "line": at.line(), "column": column }))
-        .unwrap_or(at)
+    // The parser puts "ends too early" one past the end; the end is where to look.
+    let column = at.column() + quote + u64::from(column).min(chars + 1) - 1;
+    serde_json::from_value(serde_json::json!({ "line": at.line(), "column": column })).unwrap_or(at)
 }

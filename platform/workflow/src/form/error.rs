@@ -6,7 +6,7 @@ use motcua_core::lang::{Lang, Text};
 use serde::Serialize;
 
 /// One problem with submitted form data.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     /// Where: a field key, or a path into a table (`witnesses[2].name`, rows counted from 0);
     /// empty when the data as a whole is wrong.
@@ -63,7 +63,7 @@ pub mod code {
 }
 
 /// A problem found with one value, before it is placed at a path.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Problem {
     pub(super) code: &'static str,
     pub(super) message: Text,
@@ -96,7 +96,10 @@ pub(super) fn required(label: &Text, kind: crate::schema::FieldType) -> Problem 
     use crate::schema::FieldType as T;
     let (vi, en) = names(label);
     let (vi, en) = match kind {
-        T::Choice => (format!("Vui lòng chọn {vi}."), format!("Please choose {en}.")),
+        T::Choice => (
+            format!("Vui lòng chọn {vi}."),
+            format!("Please choose {en}."),
+        ),
         T::Boolean => (
             format!("Vui lòng đánh dấu vào ô {vi}."),
             format!("Please tick {en}."),
@@ -109,7 +112,10 @@ pub(super) fn required(label: &Text, kind: crate::schema::FieldType) -> Problem 
             format!("Vui lòng nhập ít nhất một dòng cho {vi}."),
             format!("Please add at least one row to {en}."),
         ),
-        _ => (format!("Vui lòng nhập {vi}."), format!("Please enter {en}.")),
+        _ => (
+            format!("Vui lòng nhập {vi}."),
+            format!("Please enter {en}."),
+        ),
     };
     problem(code::REQUIRED, vi, en)
 }

@@ -27,7 +27,10 @@ use super::error::{self, Problem};
 use crate::schema::FieldType;
 
 /// The normalised value of a non-table field: `Ok(None)` when it is empty.
-pub(super) fn normalise(field: &CompiledField, raw: Option<&Value>) -> Result<Option<Value>, Problem> {
+pub(super) fn normalise(
+    field: &CompiledField,
+    raw: Option<&Value>,
+) -> Result<Option<Value>, Problem> {
     let raw = match raw {
         Some(v) if !is_empty(v) => v,
         _ if field.kind == FieldType::Boolean => return Ok(Some(Value::Bool(false))),
@@ -96,7 +99,9 @@ fn string(raw: &Value) -> Option<&str> {
 
 fn text(field: &CompiledField, raw: &Value, multiline: bool) -> Result<String, Problem> {
     let label = &field.label;
-    let mut s = string(raw).ok_or_else(|| error::invalid_value(label))?.to_owned();
+    let mut s = string(raw)
+        .ok_or_else(|| error::invalid_value(label))?
+        .to_owned();
     if multiline {
         s = s.replace("\r\n", "\n");
     }
@@ -186,9 +191,13 @@ fn date(field: &CompiledField, raw: &Value) -> Result<Value, Problem> {
     let b = s.as_bytes();
     // chrono alone would accept `2026-3-2` and signed or longer years.
     let shaped = b.len() == 10
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
     if !shaped || NaiveDate::parse_from_str(s, "%Y-%m-%d").is_err() {
         return Err(invalid());
     }
@@ -198,7 +207,10 @@ fn date(field: &CompiledField, raw: &Value) -> Result<Value, Problem> {
 fn choice(field: &CompiledField, raw: &Value) -> Result<Value, Problem> {
     let label = &field.label;
     let option = |v: &Value| -> Result<String, Problem> {
-        let s = v.as_str().ok_or_else(|| error::not_an_option(label))?.trim();
+        let s = v
+            .as_str()
+            .ok_or_else(|| error::not_an_option(label))?
+            .trim();
         field
             .options
             .iter()

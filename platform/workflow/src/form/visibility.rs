@@ -10,7 +10,9 @@
 //!
 //! A condition that cannot be evaluated (it reads an empty field, compares a text with a number)
 //! shows its field: a citizen can fill in a field too many, but cannot fill in one they never
-//! see, and a required field wrongly hidden would let an incomplete dossier through.
+//! see, and a required field wrongly hidden would let an incomplete dossier through. Except when
+//! it reads a hidden field: a follow-up to a question that is not asked is not asked either, so
+//! that `spouse_name`, shown when `form.spouse_known`, hides with `spouse_known`.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Map, Value};
@@ -27,10 +29,12 @@ pub(super) fn today(now: DateTime<Utc>) -> String {
 }
 
 /// Whether each of `fields` is shown, given the values submitted for them (`candidates`, keyed
-/// by field); `vars` gives a condition its variables from the values of the shown fields.
+/// by field); `vars` gives a condition its variables from the values of the shown fields, under
+/// the name `root` (`form`, or `row` in a table).
 pub(super) fn shown(
     fields: &[CompiledField],
     candidates: &Map<String, Value>,
+    root: &str,
     vars: impl Fn(&Value) -> Vars,
 ) -> Vec<bool> {
     let mut shown = vec![true; fields.len()];
@@ -43,9 +47,14 @@ pub(super) fn shown(
         let next: Vec<bool> = fields
             .iter()
             .map(|f| {
-                f.visible_if
-                    .as_ref()
-                    .is_none_or(|condition| condition.holds(&vars).unwrap_or(true))
+                f.visible_if.as_ref().is_none_or(|condition| {
+                    condition.holds_strictly(&vars).unwrap_or_else(|_| {
+                        let hidden = |key: &String| {
+                            fields.iter().zip(&shown).any(|(f, s)| !s && &f.key == key)
+                        };
+                        !condition.fields_of(root).iter().any(hidden)
+                    })
+                })
             })
             .collect();
         if next == shown {

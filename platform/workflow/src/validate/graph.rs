@@ -188,15 +188,20 @@ fn instant_loops(wf: &Workflow, report: &mut Report) {
     }
 }
 
-/// The step deadlines along the longest way from the start to an end must fit within the
-/// procedure's processing time (for every case). Loops are cut where they return, and the way
-/// out of a supplement step restarts the clock, so it is not counted.
+/// The step deadlines along the longest way to an end must fit within the procedure's processing
+/// time. Loops are cut where they return. A supplement step that restarts the clock (the default)
+/// starts a new budget: the way from it is checked on its own, from its `next`; one that only
+/// resumes the clock is part of the same way.
+///
+/// Ways cannot be told apart by case (a guard on `dossier.case` is not followed), so every way is
+/// compared with the longest processing time of the procedure and its cases: a designer is never
+/// refused a valid workflow, at the price of missing a case-specific overrun.
 fn deadlines(file: &ProcedureFile, ctx: &Context<'_>, report: &mut Report) {
     let wf = &file.workflow;
     let limit = std::iter::once(file.info.time)
         .chain(file.info.cases.iter().filter_map(|c| c.time))
         .map(|t| (t.working_hours(ctx.day_hours), t))
-        .min_by(|a, b| a.0.total_cmp(&b.0));
+        .max_by(|a, b| a.0.total_cmp(&b.0));
     let Some((limit_hours, limit)) = limit else {
         return;
     };
@@ -221,6 +226,7 @@ fn deadlines(file: &ProcedureFile, ctx: &Context<'_>, report: &mut Report) {
         }
     }
 
+    let restarts = |s: &Step| s.kind == StepKind::Supplement && s.restart_clock != Some(false);
     // Longest path on the graph without back edges, by depth-first search with memoisation.
     fn longest<'w>(
         wf: &'w Workflow,
@@ -228,6 +234,7 @@ fn deadlines(file: &ProcedureFile, ctx: &Context<'_>, report: &mut Report) {
         on_path: &mut Vec<&'w str>,
         memo: &mut std::collections::HashMap<&'w str, (f64, Vec<&'w str>)>,
         hours: &dyn Fn(&Step) -> f64,
+        restarts: &dyn Fn(&Step) -> bool,
     ) -> (f64, Vec<&'w str>) {
         if let Some(found) = memo.get(key) {
             return found.clone();
@@ -237,12 +244,12 @@ fn deadlines(file: &ProcedureFile, ctx: &Context<'_>, report: &mut Report) {
         };
         on_path.push(key);
         let mut best = (0.0, Vec::new());
-        if step.kind != StepKind::Supplement {
+        if !restarts(step) {
             for next in successors(wf, step) {
                 if on_path.contains(&next) {
                     continue;
                 }
-                let candidate = longest(wf, next, on_path, memo, hours);
+                let candidate = longest(wf, next, on_path, memo, hours, restarts);
                 if candidate.0 > best.0 {
                     best = candidate;
                 }
@@ -255,16 +262,34 @@ fn deadlines(file: &ProcedureFile, ctx: &Context<'_>, report: &mut Report) {
         memo.insert(key, result.clone());
         result
     }
-    let mut memo = std::collections::HashMap::new();
-    let (total, path) = longest(wf, wf.start.as_str(), &mut Vec::new(), &mut memo, &hours);
-    if total > limit_hours + 1e-9 {
-        report.at_value(
-            &wf.start,
-            format!(
-                "the step deadlines add up to {total:.1} working hours along {}, more than the procedure's {limit} ({limit_hours:.1} hours)",
-                path.join(" → ")
-            ),
-            Some("shorten the step deadlines or correct the processing time in `info.time`".to_owned()),
+    // From the start, and afresh from wherever a supplement restarts the clock.
+    let mut origins = vec![&wf.start];
+    origins.extend(
+        wf.steps
+            .values()
+            .filter(|s| restarts(s))
+            .filter_map(|s| s.next.as_ref()),
+    );
+    let mut reported = BTreeSet::new();
+    for origin in origins {
+        let mut memo = std::collections::HashMap::new();
+        let (total, path) = longest(
+            wf,
+            origin.as_str(),
+            &mut Vec::new(),
+            &mut memo,
+            &hours,
+            &restarts,
         );
+        if total > limit_hours + 1e-9 && reported.insert(path.clone()) {
+            report.at_value(
+                origin,
+                format!(
+                    "the step deadlines add up to {total:.1} working hours along {}, more than the procedure's {limit} ({limit_hours:.1} hours)",
+                    path.join(" → ")
+                ),
+                Some("shorten the step deadlines or correct the processing time in `info.time`".to_owned()),
+            );
+        }
     }
 }

@@ -305,3 +305,29 @@ fn the_calendar_is_shared_across_threads() {
     }
     assert!(format!("{cal:?}").contains("Asia/Ho_Chi_Minh"));
 }
+
+#[test]
+fn calendar_day_periods_end_with_a_working_day() {
+    let cal = WorkingCalendar::new(&CalendarSpec::default()).unwrap();
+    let t = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    // 15 days from Thursday 16 April 2026 is Friday 1 May, a holiday: the period ends at the
+    // end of Monday 4 May.
+    assert_eq!(
+        cal.end_of_day_after(t("2026-04-16T09:00:00+07:00"), 15),
+        t("2026-05-04T17:00:00+07:00")
+    );
+    // An ordinary working day: the end of that day, whatever the time of receipt.
+    assert_eq!(
+        cal.end_of_day_after(t("2026-03-02T09:00:00+07:00"), 15),
+        t("2026-03-17T17:00:00+07:00")
+    );
+    // Ending on a Saturday: the following Monday.
+    assert_eq!(
+        cal.end_of_day_after(t("2026-03-02T09:00:00+07:00"), 5),
+        t("2026-03-09T17:00:00+07:00")
+    );
+}
