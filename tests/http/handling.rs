@@ -93,6 +93,7 @@ async fn a_dossier_moves_with_its_history_and_outbox(backend: Backend) {
         &act("tiep-nhan", "chuyen"),
         &receiver,
         Some(1),
+        chrono::Utc::now(),
     )
     .await
     .unwrap();
@@ -102,9 +103,17 @@ async fn a_dossier_moves_with_its_history_and_outbox(backend: Backend) {
         outcome: "ok".into(),
         output: json!({ "amount": 150000 }),
     };
-    handling::act(&app.state, &site, &d.code, &plugin, &Actor::system(), None)
-        .await
-        .unwrap();
+    handling::act(
+        &app.state,
+        &site,
+        &d.code,
+        &plugin,
+        &Actor::system(),
+        None,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
 
     // A refusal is a clear 4xx and changes nothing.
     let err = handling::act(
@@ -114,6 +123,7 @@ async fn a_dossier_moves_with_its_history_and_outbox(backend: Backend) {
         &act("xay-dung", "dat"),
         &receiver,
         None,
+        chrono::Utc::now(),
     )
     .await
     .unwrap_err();
@@ -128,6 +138,7 @@ async fn a_dossier_moves_with_its_history_and_outbox(backend: Backend) {
         &act("xay-dung", "dat"),
         &receiver,
         Some(1),
+        chrono::Utc::now(),
     )
     .await
     .unwrap_err();
@@ -146,9 +157,17 @@ async fn a_dossier_moves_with_its_history_and_outbox(backend: Backend) {
             "pccc",
         ),
     ] {
-        handling::act(&app.state, &site, &d.code, &act(step, "dat"), &actor, None)
-            .await
-            .unwrap();
+        handling::act(
+            &app.state,
+            &site,
+            &d.code,
+            &act(step, "dat"),
+            &actor,
+            None,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
     }
     let head = Actor::official("thu", &[("division_head", "so-xay-dung")]);
     let approve = Command::Act {
@@ -159,9 +178,17 @@ async fn a_dossier_moves_with_its_history_and_outbox(backend: Backend) {
             ..Inputs::default()
         },
     };
-    handling::act(&app.state, &site, &d.code, &approve, &head, None)
-        .await
-        .unwrap();
+    handling::act(
+        &app.state,
+        &site,
+        &d.code,
+        &approve,
+        &head,
+        None,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     let done = handling::act(
         &app.state,
         &site,
@@ -169,6 +196,7 @@ async fn a_dossier_moves_with_its_history_and_outbox(backend: Backend) {
         &act("tra-ket-qua", "tra"),
         &receiver,
         None,
+        chrono::Utc::now(),
     )
     .await
     .unwrap();
@@ -226,8 +254,24 @@ async fn two_officials_at_once_one_wins(backend: Backend) {
     };
     let forward = act("tiep-nhan", "chuyen");
     let (ra, rb) = tokio::join!(
-        handling::act(&app.state, &site, &d.code, &forward, &a, Some(1)),
-        handling::act(&app.state, &site, &d.code, &refuse, &b, Some(1)),
+        handling::act(
+            &app.state,
+            &site,
+            &d.code,
+            &forward,
+            &a,
+            Some(1),
+            chrono::Utc::now()
+        ),
+        handling::act(
+            &app.state,
+            &site,
+            &d.code,
+            &refuse,
+            &b,
+            Some(1),
+            chrono::Utc::now()
+        ),
     );
     let (ok, failed) = match (ra, rb) {
         (Ok(x), Err(e)) | (Err(e), Ok(x)) => (x, e),
@@ -264,6 +308,7 @@ async fn open_dossiers_migrate_to_a_new_version(backend: Backend) {
         &act("tiep-nhan", "chuyen"),
         &receiver,
         None,
+        chrono::Utc::now(),
     )
     .await
     .unwrap();
@@ -357,7 +402,63 @@ async fn open_dossiers_migrate_to_a_new_version(backend: Backend) {
     );
 }
 
+async fn the_timer_worker_wakes_due_dossiers(backend: Backend) {
+    let app = app(backend).await;
+    let site = site(&app);
+    let d = submit(&app, 120.0).await;
+    let receiver = Actor::official("lan", &[("receiver", "mot-cua")]);
+    let ask = Command::Act {
+        step: "tiep-nhan".into(),
+        action: "bo-sung".into(),
+        inputs: Inputs {
+            reason: Some("Thiếu bản vẽ".into()),
+            ..Inputs::default()
+        },
+    };
+    handling::act(
+        &app.state,
+        &site,
+        &d.code,
+        &ask,
+        &receiver,
+        None,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let waiting = dossiers::find(&app.state.store, site.tenant.id, &d.code)
+        .await
+        .unwrap()
+        .unwrap();
+    let timer = state(&waiting).token_at("cho-bo-sung").unwrap().timers[0].at;
+
+    // Nothing is due before the timer; at its time the worker moves the dossier, once.
+    let before = timer - chrono::Duration::minutes(1);
+    assert_eq!(
+        handling::wake_due_timers(&app.state, before).await.unwrap(),
+        0
+    );
+    assert_eq!(
+        handling::wake_due_timers(&app.state, timer).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        handling::wake_due_timers(&app.state, timer).await.unwrap(),
+        0
+    );
+    let stopped = dossiers::find(&app.state.store, site.tenant.id, &d.code)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stopped.status, DossierStatus::Stopped);
+    let events = dossiers::history(&app.state.store, site.tenant.id, &stopped)
+        .await
+        .unwrap();
+    assert!(events.iter().any(|e| e.kind == "time_ran_out"));
+}
+
 backend_tests!(
+    the_timer_worker_wakes_due_dossiers,
     a_dossier_moves_with_its_history_and_outbox,
     two_officials_at_once_one_wins,
     open_dossiers_migrate_to_a_new_version,

@@ -425,6 +425,7 @@ pub fn plain_dossier(
             }],
             outbox: Vec::new(),
             procedure_version: None,
+            next_timer_at: None,
         },
     }
 }

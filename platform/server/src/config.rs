@@ -63,6 +63,17 @@ pub struct Config {
     pub tenants: Tenants,
     /// Logging.
     pub log: Log,
+    /// The procedure administration API.
+    pub admin: Admin,
+}
+
+/// `admin:` settings.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Admin {
+    /// Bearer token of the procedure administration API (`/api/v1/admin/...`); the API is off
+    /// without one. At least 32 characters.
+    pub token: Option<Secret>,
 }
 
 /// `http:` settings.
@@ -230,6 +241,16 @@ impl Config {
 
     /// Refuses combinations that must not reach production.
     pub fn check(&self) -> anyhow::Result<()> {
+        if self
+            .admin
+            .token
+            .as_ref()
+            .is_some_and(|t| t.expose().len() < 32)
+        {
+            bail!(
+                "admin.token must be at least 32 characters (generate one with `openssl rand -hex 32`)"
+            );
+        }
         if self.mode == Mode::Production {
             if self.domain_suffix()?.as_str() == "localhost" {
                 bail!(

@@ -68,6 +68,11 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
             trust_forwarded_for: config.http.trust_forwarded_for,
             max_body_bytes: config.http.max_body_bytes,
             request_timeout: Duration::from_secs(config.http.request_timeout_secs),
+            admin_token: config
+                .admin
+                .token
+                .as_ref()
+                .map(|t| motcua_web::AdminToken(t.expose().to_owned())),
         }),
     })
 }
@@ -99,6 +104,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             .collect();
         tracing::info!(tenant = %t.bundle.manifest.slug, urls = %hosts.join("  "), "serving");
     }
+    tokio::spawn(motcua_web::handling::run_timers(
+        state.clone(),
+        Duration::from_secs(30),
+    ));
     tracing::info!(%addr, mode = ?config.mode, cache = state.cache.kind(), elapsed_ms = started.elapsed().as_millis() as u64, "ready");
     axum::serve(
         listener,

@@ -426,3 +426,191 @@ fn serve_in_production_mode_on_postgresql_and_redis() {
         ])
         .output();
 }
+
+#[test]
+fn workflow_commands_for_designers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hcm = repo().join("tenants/hochiminhcity");
+    let permit = hcm.join("procedures/cap-giay-phep-xay-dung-nha-o-rieng-le.yaml");
+    let permit_s = permit.to_str().unwrap();
+
+    let o = motcua(tmp.path(), &["workflow", "validate", permit_s]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}{err}");
+    assert!(
+        out.starts_with("ok: ") && out.contains("steps, version"),
+        "{out}"
+    );
+
+    // A broken copy in a tenant directory of its own: the error at its line, with a hint.
+    let broken_dir = tmp.path().join("hochiminhcity");
+    copy_dir(&hcm, &broken_dir);
+    let broken = broken_dir.join("procedures/cap-giay-phep-xay-dung-nha-o-rieng-le.yaml");
+    let source = std::fs::read_to_string(&broken).unwrap();
+    std::fs::write(
+        &broken,
+        source.replacen("role: receiver", "role: reciever", 1),
+    )
+    .unwrap();
+    let o = motcua(
+        tmp.path(),
+        &["workflow", "validate", broken.to_str().unwrap()],
+    );
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1));
+    let line = source
+        .lines()
+        .position(|l| l.trim() == "role: receiver")
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!(":{line}:13: error: unknown role `reciever`")),
+        "{err}"
+    );
+    assert!(err.contains("hint: did you mean `receiver`?"), "{err}");
+
+    // Scenarios: the shipped one passes; a wrong expectation fails with the reason.
+    let scenario = hcm.join("scenarios/cap-giay-phep-xay-dung-nha-o-rieng-le.lay-y-kien.yaml");
+    let o = motcua(
+        tmp.path(),
+        &[
+            "workflow",
+            "simulate",
+            permit_s,
+            "--scenario",
+            scenario.to_str().unwrap(),
+            "--lang",
+            "en",
+        ],
+    );
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}{err}");
+    assert!(
+        out.contains("received") && out.contains(": passed"),
+        "{out}"
+    );
+    let wrong = tmp.path().join("wrong.yaml");
+    std::fs::write(
+        &wrong,
+        std::fs::read_to_string(&scenario)
+            .unwrap()
+            .replace("outcome: returned", "outcome: stopped"),
+    )
+    .unwrap();
+    let o = motcua(
+        tmp.path(),
+        &[
+            "workflow",
+            "simulate",
+            permit_s,
+            "--scenario",
+            wrong.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o).1.contains("expected to end `stopped`"),
+        "{}",
+        text(&o).1
+    );
+
+    // The diagram, even of the broken file.
+    let svg = tmp.path().join("permit.svg");
+    let o = motcua(
+        tmp.path(),
+        &[
+            "workflow",
+            "diagram",
+            broken.to_str().unwrap(),
+            "--out",
+            svg.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<?xml"));
+
+    let o = motcua(tmp.path(), &["workflow", "schema"]);
+    let schema: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(schema["title"], "Mộtcửa procedure");
+}
+
+#[test]
+fn publishing_versions_and_migrating_open_dossiers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hcm = tmp.path().join("hochiminhcity");
+    copy_dir(&repo().join("tenants/hochiminhcity"), &hcm);
+    let hcm_s = hcm.to_str().unwrap();
+    let o = motcua(tmp.path(), &["tenant", "apply", hcm_s]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(text(&o).0.contains("publish version 1"), "{}", text(&o).0);
+
+    let file = hcm.join("procedures/dang-ky-khai-sinh.yaml");
+    let source = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, source.replace("tiep-nhan", "tiep-nhan-ho-so")).unwrap();
+    let o = motcua(tmp.path(), &["workflow", "publish", file.to_str().unwrap()]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}{err}");
+    assert!(
+        out.contains("publish version 2") && out.contains("current version 2"),
+        "{out}"
+    );
+
+    let o = motcua(
+        tmp.path(),
+        &[
+            "workflow",
+            "versions",
+            "--tenant",
+            "hochiminhcity",
+            "--procedure",
+            "1.001193",
+        ],
+    );
+    let (out, _) = text(&o);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(
+        out.lines().next().unwrap().starts_with("   1")
+            && out.lines().nth(1).unwrap().starts_with("*  2"),
+        "{out}"
+    );
+
+    // No open dossier yet: the plan still shows its mapping problem before anything moves.
+    let o = motcua(
+        tmp.path(),
+        &[
+            "workflow",
+            "migrate",
+            "--tenant",
+            "hochiminhcity",
+            "--procedure",
+            "1.001193",
+            "--from",
+            "1",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).1.contains("tiep-nhan"), "{}", text(&o).1);
+    let o = motcua(
+        tmp.path(),
+        &[
+            "workflow",
+            "migrate",
+            "--tenant",
+            "hochiminhcity",
+            "--procedure",
+            "1.001193",
+            "--from",
+            "1",
+            "--map",
+            "tiep-nhan=tiep-nhan-ho-so",
+            "--dry-run",
+        ],
+    );
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}{err}");
+    assert!(
+        out.contains("version 1 → 2, 0 open dossier(s)") && out.contains("dry run"),
+        "{out}"
+    );
+}

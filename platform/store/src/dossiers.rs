@@ -74,6 +74,8 @@ pub struct Change {
     pub outbox: Vec<OutboxMessage>,
     /// A new procedure version (a migration), `None` to stay on the current one.
     pub procedure_version: Option<i32>,
+    /// When the next timer of the dossier falls due, if it has one.
+    pub next_timer_at: Option<DateTime<Utc>>,
 }
 
 /// A dossier as stored.
@@ -256,6 +258,7 @@ async fn insert(store: &Store, tenant: TenantId, new: &NewDossier) -> Result<Dos
         state: Set(Some(start.state.clone())),
         state_version: Set(1),
         closed_at: Set(start.closed_at),
+        next_timer_at: Set(start.next_timer_at),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -341,6 +344,10 @@ pub async fn move_dossier<E>(
         .col_expr(dossier::Column::Status, Expr::value(change.status.as_str()))
         .col_expr(dossier::Column::DueAt, Expr::value(change.due_at))
         .col_expr(dossier::Column::ClosedAt, Expr::value(change.closed_at))
+        .col_expr(
+            dossier::Column::NextTimerAt,
+            Expr::value(change.next_timer_at),
+        )
         .col_expr(dossier::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(dossier::Column::TenantId.eq(tenant.0))
         .filter(dossier::Column::Id.eq(current.id))
@@ -396,6 +403,33 @@ pub async fn history(
     let events = history::events(&txn, tenant, dossier.id).await?;
     txn.commit().await?;
     Ok(events)
+}
+
+/// Dossiers of every tenant whose next timer is due at `now`, oldest first, at most `limit`:
+/// what the timer worker wakes. Read across tenants on the platform connection; each wake-up is
+/// then a tenant-confined move.
+pub async fn due_timers(
+    store: &Store,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<(TenantId, DossierCode)>, StoreError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let rows = dossier::Entity::find()
+        .filter(dossier::Column::NextTimerAt.lte(now))
+        .filter(dossier::Column::ClosedAt.is_null())
+        .order_by_asc(dossier::Column::NextTimerAt)
+        .limit(limit)
+        .all(store.platform())
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            let code = r
+                .code
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("dossier code {}", r.code)))?;
+            Ok((TenantId(r.tenant_id), code))
+        })
+        .collect()
 }
 
 /// The open dossiers of a procedure on a version, for migration plans.

@@ -25,8 +25,18 @@ pub struct Failure {
     pub message: Msg,
     /// Seconds to wait before retrying (429, 503).
     pub retry_after: Option<u64>,
+    /// Itemised problems, when there are any (boxed: failures travel in `Result`s and most
+    /// have none).
+    pub details: Option<Box<Details>>,
+}
+
+/// Itemised problems of a failure.
+#[derive(Clone, Debug)]
+pub enum Details {
     /// Per-field problems of a submitted form, written as `error.fields`.
-    pub fields: Vec<motcua_workflow::form::FieldError>,
+    Fields(Vec<motcua_workflow::form::FieldError>),
+    /// Problems of an uploaded file (line, column, message, hint), written as `error.problems`.
+    Problems(Vec<motcua_core::diagnostic::Diagnostic>),
 }
 
 impl Failure {
@@ -37,7 +47,7 @@ impl Failure {
             code,
             message,
             retry_after: None,
-            fields: Vec::new(),
+            details: None,
         }
     }
 
@@ -100,7 +110,7 @@ impl Failure {
     /// 422 for a form whose fields do not pass their rules, listing every problem.
     pub fn form(fields: Vec<motcua_workflow::form::FieldError>) -> Self {
         Self {
-            fields,
+            details: Some(Box::new(Details::Fields(fields))),
             ..Self::invalid(
                 "invalid_form",
                 Msg::new(
@@ -114,14 +124,20 @@ impl Failure {
     /// Writes the failure as JSON in `lang`.
     pub fn json(self, lang: Lang) -> Response {
         let mut body = json!({ "error": { "code": self.code, "message": self.message.get(lang) } });
-        if !self.fields.is_empty() {
-            body["error"]["fields"] = self
-                .fields
-                .iter()
-                .map(
-                    |f| json!({ "field": f.field, "code": f.code, "message": f.message.get(lang) }),
-                )
-                .collect();
+        match self.details.as_deref() {
+            Some(Details::Problems(problems)) => {
+                body["error"]["problems"] = problems
+                    .iter()
+                    .map(|d| json!({ "line": d.line, "column": d.column, "message": d.message, "hint": d.hint, "text": d.to_string() }))
+                    .collect();
+            }
+            Some(Details::Fields(fields)) => {
+                body["error"]["fields"] = fields
+                    .iter()
+                    .map(|f| json!({ "field": f.field, "code": f.code, "message": f.message.get(lang) }))
+                    .collect();
+            }
+            None => {}
         }
         self.with_headers((self.status, Json(body)).into_response())
     }

@@ -124,6 +124,13 @@ pub fn change_from(
         events,
         outbox,
         procedure_version: None,
+        next_timer_at: state
+            .tokens
+            .iter()
+            .flat_map(|t| t.timers.iter())
+            .filter(|p| !p.fired)
+            .map(|p| p.at)
+            .min(),
     }
 }
 
@@ -182,7 +189,7 @@ pub async fn submit(state: &AppState, site: &Site, s: Submission) -> Result<Rece
     Ok(dossiers::receive(&state.store, site.tenant.id, new).await?)
 }
 
-/// Decides `command` on the dossier `code` and stores the result.
+/// Decides `command` on the dossier `code` at `now` and stores the result.
 pub async fn act(
     state: &AppState,
     site: &Site,
@@ -190,6 +197,7 @@ pub async fn act(
     command: &Command,
     actor: &Actor,
     expected_version: Option<u64>,
+    now: DateTime<Utc>,
 ) -> Result<Dossier, Failure> {
     let dossier = dossiers::find(&state.store, site.tenant.id, code)
         .await?
@@ -206,7 +214,6 @@ pub async fn act(
         dossier.procedure_version,
     )
     .await?;
-    let now = Utc::now();
     let result = dossiers::move_dossier(&state.store, site.tenant.id, code, |stored| {
         let current: engine::DossierState = serde_json::from_value(stored.state.clone())
             .map_err(|e| Refusal::Stuck(format!("the stored state cannot be read: {e}")))?;
@@ -250,6 +257,57 @@ pub async fn act(
             "No such dossier.",
         ))),
         Err(MoveError::Store(e)) => Err(e.into()),
+    }
+}
+
+/// Wakes the dossiers whose timers are due: one pass of the timer worker. Returns how many
+/// dossiers moved. A dossier another node moved meanwhile is left for the next pass (its timers
+/// are in its state, so none fires twice).
+pub async fn wake_due_timers(state: &AppState, now: DateTime<Utc>) -> Result<usize, Failure> {
+    let mut moved = 0;
+    for (tenant, code) in dossiers::due_timers(&state.store, now, 500).await? {
+        let Some(binding) = state.sites.by_id(tenant) else {
+            continue;
+        };
+        let site = Site {
+            tenant: binding,
+            lang: motcua_core::lang::Lang::Vi,
+        };
+        match act(
+            state,
+            &site,
+            &code,
+            &Command::Tick,
+            &Actor::system(),
+            None,
+            now,
+        )
+        .await
+        {
+            Ok(_) => moved += 1,
+            Err(f) if f.code == "stale_version" => {}
+            Err(f) => {
+                tracing::warn!(dossier = %code, code = f.code, message = %f.message.en, "a timer could not fire")
+            }
+        }
+    }
+    Ok(moved)
+}
+
+/// Runs the timer worker until the process ends: a pass every `every`.
+pub async fn run_timers(state: AppState, every: std::time::Duration) {
+    let mut interval = tokio::time::interval(every);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        match wake_due_timers(&state, Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(dossiers = n, "timers fired"),
+            Err(f) => tracing::warn!(
+                code = f.code,
+                "the timer worker could not read the due timers"
+            ),
+        }
     }
 }
 

@@ -48,6 +48,18 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// How long a request may take before it is answered with 408.
     pub request_timeout: Duration,
+    /// The bearer token of the procedure administration API; without one the API is off.
+    pub admin_token: Option<AdminToken>,
+}
+
+/// The administration API's bearer token; never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AdminToken(pub String);
+
+impl std::fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AdminToken(***)")
+    }
 }
 
 impl Default for WebConfig {
@@ -58,6 +70,7 @@ impl Default for WebConfig {
             trust_forwarded_for: false,
             max_body_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            admin_token: None,
         }
     }
 }

@@ -152,6 +152,15 @@ impl Sites {
         }
     }
 
+    /// The tenant with an id.
+    pub fn by_id(&self, id: TenantId) -> Option<Arc<TenantSite>> {
+        self.by_host
+            .load()
+            .values()
+            .find(|b| b.site.id == id)
+            .map(|b| Arc::clone(&b.site))
+    }
+
     /// How many tenants are served.
     pub fn tenant_count(&self) -> usize {
         let map = self.by_host.load();

@@ -28,6 +28,7 @@ pub struct Model {
     pub state: Option<Json>,
     pub state_version: i64,
     pub closed_at: Option<DateTimeUtc>,
+    pub next_timer_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@
 mod m0001_foundation;
 mod m0002_row_level_security;
 mod m0003_workflow;
+mod m0004_timers;
 
 use sea_orm_migration::prelude::*;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_row_level_security::Migration),
             Box::new(m0003_workflow::Migration),
+            Box::new(m0004_timers::Migration),
         ]
     }
 }

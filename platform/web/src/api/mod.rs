@@ -2,6 +2,7 @@
 //!
 //! Every answer concerns the tenant of the host only. Errors use the format of [`crate::error`].
 
+mod admin;
 mod dossiers;
 mod procedures;
 
@@ -27,6 +28,16 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/procedures/{code}", get(procedures::show))
         .route("/v1/dossiers", post(dossiers::submit))
         .route("/v1/dossiers/{code}/status", get(dossiers::status))
+        .route("/v1/admin/procedures/check", post(admin::check))
+        .route(
+            "/v1/admin/procedures/{code}",
+            axum::routing::put(admin::publish),
+        )
+        .route("/v1/admin/procedures/{code}/versions", get(admin::versions))
+        .route(
+            "/v1/admin/procedures/{code}/diagram.svg",
+            get(admin::diagram),
+        )
         .fallback(not_found)
 }
 

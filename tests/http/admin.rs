@@ -1,0 +1,195 @@
+//! The procedure administration API: token, checks with positions, publishing a new version.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use motcua_store::cache::MemoryCache;
+use motcua_tests::{Backend, TestApp, backend_tests, permit_tenant, repo_root};
+use motcua_web::{AdminToken, WebConfig};
+
+const HOST: &str = "dichvucong.thunghiem.localhost";
+const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+fn permit() -> String {
+    std::fs::read_to_string(repo_root().join("platform/workflow/tests/procedures/permit.yaml"))
+        .unwrap()
+}
+
+async fn app(backend: Backend, token: Option<&str>) -> TestApp {
+    let config = WebConfig {
+        admin_token: token.map(|t| AdminToken(t.to_owned())),
+        ..WebConfig::default()
+    };
+    TestApp::serving(
+        backend,
+        Arc::new(MemoryCache::default()),
+        config,
+        vec![permit_tenant(None)],
+    )
+    .await
+}
+
+fn request(method: &str, path: &str, token: Option<&str>, body: String) -> Request<Body> {
+    let mut r = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", HOST)
+        .header("content-type", "application/yaml");
+    if let Some(t) = token {
+        r = r.header("authorization", format!("Bearer {t}"));
+    }
+    r.body(Body::from(body)).unwrap()
+}
+
+async fn the_api_needs_its_token(backend: Backend) {
+    let off = app(backend, None).await;
+    let r = off
+        .send(request(
+            "POST",
+            "/api/v1/admin/procedures/check",
+            Some(TOKEN),
+            permit(),
+        ))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "no token configured: no API"
+    );
+
+    let on = app(backend, Some(TOKEN)).await;
+    for token in [
+        None,
+        Some("wrong"),
+        Some("0123456789abcdef0123456789abcdeX"),
+    ] {
+        let r = on
+            .send(request(
+                "POST",
+                "/api/v1/admin/procedures/check",
+                token,
+                permit(),
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{token:?}");
+        assert_eq!(r.json()["error"]["code"], "unauthorized");
+    }
+    let r = on
+        .send(request(
+            "POST",
+            "/api/v1/admin/procedures/check",
+            Some(TOKEN),
+            permit(),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["code"], "1.009994");
+}
+
+async fn checks_report_every_problem_at_its_line(backend: Backend) {
+    let app = app(backend, Some(TOKEN)).await;
+    let broken = permit()
+        .replacen("role: receiver", "role: reciever", 1)
+        .replacen("to: tinh-phi", "to: tinh-phii", 1);
+    let r = app
+        .send(request(
+            "POST",
+            "/api/v1/admin/procedures/check",
+            Some(TOKEN),
+            broken,
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.json();
+    assert_eq!(body["error"]["code"], "invalid_procedure");
+    let problems = body["error"]["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(problems[0]["message"], "unknown role `reciever`");
+    assert_eq!(problems[0]["hint"], "did you mean `receiver`?");
+    assert!(problems[0]["line"].as_u64().unwrap() > 20);
+    assert!(
+        problems[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`tinh-phii`")
+    );
+}
+
+async fn publishing_makes_a_new_current_version(backend: Backend) {
+    let app = app(backend, Some(TOKEN)).await;
+    let renamed = permit().replace("Cấp giấy phép xây dựng", "Cấp giấy phép xây dựng nhà ở");
+    let r = app
+        .send(request(
+            "PUT",
+            "/api/v1/admin/procedures/1.009994",
+            Some(TOKEN),
+            renamed.clone(),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["version"], 2);
+    // The catalogue shows the new version at once.
+    let r = app.get(HOST, "/api/v1/procedures/1.009994").await;
+    assert_eq!(r.json()["version"], 2);
+    assert_eq!(r.json()["name"]["vi"], "Cấp giấy phép xây dựng nhà ở");
+    // Publishing the same text again changes nothing; the old text goes back to version 1.
+    let r = app
+        .send(request(
+            "PUT",
+            "/api/v1/admin/procedures/1.009994",
+            Some(TOKEN),
+            renamed,
+        ))
+        .await;
+    assert_eq!(r.json()["version"], 2);
+    let r = app
+        .send(request(
+            "PUT",
+            "/api/v1/admin/procedures/1.009994",
+            Some(TOKEN),
+            permit(),
+        ))
+        .await;
+    assert_eq!(r.json()["version"], 1);
+    let r = app
+        .send(request(
+            "GET",
+            "/api/v1/admin/procedures/1.009994/versions",
+            Some(TOKEN),
+            String::new(),
+        ))
+        .await;
+    let versions = r.json()["versions"].as_array().unwrap().clone();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[0]["current"], true);
+    assert_eq!(versions[1]["current"], false);
+
+    let r = app
+        .send(request(
+            "PUT",
+            "/api/v1/admin/procedures/1.000001",
+            Some(TOKEN),
+            permit(),
+        ))
+        .await;
+    assert_eq!(r.json()["error"]["code"], "code_mismatch");
+
+    let r = app
+        .send(request(
+            "GET",
+            "/api/v1/admin/procedures/1.009994/diagram.svg?lang=en",
+            Some(TOKEN),
+            String::new(),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.header("content-type"), Some("image/svg+xml"));
+    assert!(r.body.contains("<svg") && r.body.contains("Construction"));
+}
+
+backend_tests!(
+    the_api_needs_its_token,
+    checks_report_every_problem_at_its_line,
+    publishing_makes_a_new_current_version
+);
