@@ -267,7 +267,21 @@ async fn insert(store: &Store, tenant: TenantId, new: &NewDossier) -> Result<Dos
     .await?;
     let id = result.last_insert_id;
     history::append(&txn, tenant, id, &code.to_string(), None, &start.events).await?;
-    write_outbox(&txn, tenant, id, &start.outbox).await?;
+    // Messages written before the code existed name their dossier as `"dossier": null`.
+    let outbox: Vec<OutboxMessage> = start
+        .outbox
+        .iter()
+        .cloned()
+        .map(|mut m| {
+            if let Some(slot) = m.payload.get_mut("dossier")
+                && slot.is_null()
+            {
+                *slot = serde_json::Value::String(code.to_string());
+            }
+            m
+        })
+        .collect();
+    write_outbox(&txn, tenant, id, &outbox).await?;
     let stored = by_code(&txn, tenant, &code)
         .await?
         .ok_or_else(|| StoreError::Corrupt("the new dossier vanished".into()))?;
