@@ -6,3 +6,4 @@ mod handling;
 mod health;
 mod hosts;
 mod pages;
+mod plugins;

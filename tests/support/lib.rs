@@ -278,6 +278,9 @@ impl TestApp {
             tenants::apply(&db.store, &bundle)
                 .await
                 .expect("the tenants apply");
+            motcua::plugin_cmd::publish_builtins_for(&db.store, &bundle.manifest)
+                .await
+                .expect("the built-in plugins publish");
         }
         let sites = Arc::new(Sites::new(motcua_core::tenant::DomainSuffix::development()));
         let clashes = sites.replace(tenants::load_all(&db.store).await.expect("tenants load"));
@@ -288,6 +291,9 @@ impl TestApp {
             sites,
             metrics: metrics_handle(),
             procedures: motcua_web::handling::procedure_cache(),
+            plugins: motcua_plugins::Host::shared().expect("the plugin host starts"),
+            loaded: motcua_web::plugins::loaded_cache(),
+            plugin_wake: std::sync::Arc::default(),
             config: Arc::new(config),
         };
         Self {

@@ -9,6 +9,8 @@ pub mod calendar;
 pub mod codes;
 pub mod diagnostic;
 pub mod dossier;
+pub mod json;
 pub mod lang;
+pub mod plugin;
 pub mod procedure;
 pub mod tenant;

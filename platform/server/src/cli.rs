@@ -49,6 +49,9 @@ pub enum Command {
     /// Check, simulate and describe procedure files.
     #[command(subcommand)]
     Workflow(crate::workflow_cmd::WorkflowCommand),
+    /// Test, inspect, publish and replay plugins.
+    #[command(subcommand)]
+    Plugin(crate::plugin_cmd::PluginCommand),
 }
 
 /// `motcua tenant ...`
@@ -156,6 +159,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tenant(cmd) => tenant(&config, cmd).await,
         Command::Calendar(cmd) => calendar(&config, cmd).await,
         Command::Workflow(cmd) => crate::workflow_cmd::run(&config, cmd).await,
+        Command::Plugin(cmd) => crate::plugin_cmd::run(&config, cmd).await,
     }
 }
 
@@ -251,7 +255,9 @@ async fn tenant(config: &Config, cmd: TenantCommand) -> anyhow::Result<ExitCode>
                 let plan = if dry_run {
                     tenants::plan(&store, bundle).await?
                 } else {
-                    tenants::apply(&store, bundle).await?
+                    let plan = tenants::apply(&store, bundle).await?;
+                    crate::plugin_cmd::publish_builtins_for(&store, &bundle.manifest).await?;
+                    plan
                 };
                 out(format_args!("{plan}"))?;
                 if dry_run && !plan.is_empty() {

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod config;
 mod logging;
+pub mod plugin_cmd;
 pub mod serve;
 pub mod tenant_dir;
 mod versions_cmd;

@@ -31,6 +31,7 @@ async fn apply_tenant_dirs(store: &Store, config: &Config) -> anyhow::Result<()>
             Err(DirError::Io(e)) => return Err(e),
         };
         let plan = tenants::apply(store, &bundle).await?;
+        crate::plugin_cmd::publish_builtins_for(store, &bundle.manifest).await?;
         if !plan.is_empty() {
             tracing::info!(tenant = %plan.slug, changes = plan.changes.len(), "applied tenant directory");
         }
@@ -62,6 +63,9 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         sites,
         metrics: metrics_handle(),
         procedures: motcua_web::handling::procedure_cache(),
+        plugins: motcua_plugins::Host::shared()?,
+        loaded: motcua_web::plugins::loaded_cache(),
+        plugin_wake: Arc::default(),
         config: Arc::new(WebConfig {
             https: config.https(),
             lookup_per_minute: config.http.lookup_per_minute,
@@ -107,6 +111,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     tokio::spawn(motcua_web::handling::run_timers(
         state.clone(),
         Duration::from_secs(30),
+    ));
+    tokio::spawn(motcua_web::plugins::run_worker(
+        state.clone(),
+        Duration::from_secs(5),
     ));
     tracing::info!(%addr, mode = ?config.mode, cache = state.cache.kind(), elapsed_ms = started.elapsed().as_millis() as u64, "ready");
     axum::serve(

@@ -464,3 +464,72 @@ pub async fn open_on_version(
     txn.commit().await?;
     rows.into_iter().map(from_row).collect()
 }
+
+/// An undelivered outbox message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    /// Its id.
+    pub id: i64,
+    /// The tenant.
+    pub tenant: TenantId,
+    /// What it says.
+    pub payload: serde_json::Value,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+    /// Delivery attempts so far.
+    pub attempts: i32,
+}
+
+/// The oldest undelivered messages of `topic`, across tenants (for the workers), skipping those
+/// tried `max_attempts` times.
+pub async fn pending(
+    store: &Store,
+    topic: &str,
+    max_attempts: i32,
+    limit: u64,
+) -> Result<Vec<Pending>, StoreError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let rows = outbox::Entity::find()
+        .filter(outbox::Column::DeliveredAt.is_null())
+        .filter(outbox::Column::Topic.eq(topic))
+        .filter(outbox::Column::Attempts.lt(max_attempts))
+        .order_by_asc(outbox::Column::Id)
+        .limit(limit)
+        .all(store.platform())
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Pending {
+            id: r.id,
+            tenant: TenantId(r.tenant_id),
+            payload: r.payload,
+            created_at: r.created_at,
+            attempts: r.attempts,
+        })
+        .collect())
+}
+
+/// Marks an outbox message delivered, or counts a failed attempt.
+pub async fn settle(
+    store: &Store,
+    tenant: TenantId,
+    id: i64,
+    delivered: bool,
+) -> Result<(), StoreError> {
+    use sea_orm::sea_query::ExprTrait;
+    let txn = store.tenant_txn(tenant).await?;
+    let update = outbox::Entity::update_many()
+        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::TenantId.eq(tenant.0));
+    let update = if delivered {
+        update.col_expr(outbox::Column::DeliveredAt, Expr::value(Utc::now()))
+    } else {
+        update.col_expr(
+            outbox::Column::Attempts,
+            Expr::col(outbox::Column::Attempts).add(1),
+        )
+    };
+    update.exec(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}

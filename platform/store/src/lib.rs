@@ -15,6 +15,7 @@ pub mod dossiers;
 pub mod entity;
 pub mod history;
 mod migration;
+pub mod plugins;
 pub mod procedures;
 pub mod tenants;
 

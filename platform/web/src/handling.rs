@@ -186,7 +186,12 @@ pub async fn submit(state: &AppState, site: &Site, s: Submission) -> Result<Rece
         received_at: now,
         start,
     };
-    Ok(dossiers::receive(&state.store, site.tenant.id, new).await?)
+    let wants_plugin = new.start.outbox.iter().any(|m| m.topic == "plugin");
+    let received = dossiers::receive(&state.store, site.tenant.id, new).await?;
+    if wants_plugin {
+        state.plugin_wake.notify_one();
+    }
+    Ok(received)
 }
 
 /// Decides `command` on the dossier `code` at `now` and stores the result.
@@ -198,6 +203,35 @@ pub async fn act(
     actor: &Actor,
     expected_version: Option<u64>,
     now: DateTime<Utc>,
+) -> Result<Dossier, Failure> {
+    act_recording(
+        state,
+        site,
+        code,
+        command,
+        actor,
+        expected_version,
+        now,
+        Vec::new(),
+    )
+    .await
+}
+
+/// [`act`], adding `extra` events (kind, payload) to the history after the engine's, in the
+/// same transaction (e.g. the record of a plugin run).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "act's arguments and the extra events"
+)]
+pub async fn act_recording(
+    state: &AppState,
+    site: &Site,
+    code: &DossierCode,
+    command: &Command,
+    actor: &Actor,
+    expected_version: Option<u64>,
+    now: DateTime<Utc>,
+    extra: Vec<(String, serde_json::Value)>,
 ) -> Result<Dossier, Failure> {
     let dossier = dossiers::find(&state.store, site.tenant.id, code)
         .await?
@@ -214,6 +248,7 @@ pub async fn act(
         dossier.procedure_version,
     )
     .await?;
+    let wants_plugin = std::sync::atomic::AtomicBool::new(false);
     let result = dossiers::move_dossier(&state.store, site.tenant.id, code, |stored| {
         let current: engine::DossierState = serde_json::from_value(stored.state.clone())
             .map_err(|e| Refusal::Stuck(format!("the stored state cannot be read: {e}")))?;
@@ -232,17 +267,34 @@ pub async fn act(
             &ctx,
             expected_version,
         )?;
-        Ok(change_from(
+        let mut change = change_from(
             &decision,
             &actor.id,
             now,
             Some(code),
             &stored.procedure_code,
-        ))
+        );
+        change
+            .events
+            .extend(extra.iter().map(|(kind, payload)| NewEvent {
+                at: now,
+                actor: actor.id.clone(),
+                kind: kind.clone(),
+                payload: payload.clone(),
+            }));
+        if change.outbox.iter().any(|m| m.topic == "plugin") {
+            wants_plugin.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(change)
     })
     .await;
     match result {
-        Ok(d) => Ok(d),
+        Ok(d) => {
+            if wants_plugin.load(std::sync::atomic::Ordering::Relaxed) {
+                state.plugin_wake.notify_one();
+            }
+            Ok(d)
+        }
         Err(MoveError::Refused(r)) => Err(refusal(r)),
         Err(MoveError::Conflict) => Err(Failure::new(
             StatusCode::CONFLICT,

@@ -13,6 +13,7 @@ mod health;
 pub mod host;
 pub mod i18n;
 mod pages;
+pub mod plugins;
 pub mod sites;
 
 use std::sync::Arc;
@@ -90,6 +91,12 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Compiled procedure versions.
     pub procedures: handling::ProcedureCache,
+    /// The plugin host.
+    pub plugins: motcua_plugins::Host,
+    /// Compiled plugins.
+    pub loaded: plugins::LoadedCache,
+    /// Wakes the plugin worker when a move requests a plugin.
+    pub plugin_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {

@@ -4,7 +4,7 @@
 //! it without locking (an `ArcSwap` of an immutable map), so a rebuild never blocks a request
 //! and a request never sees half a rebuild.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
@@ -36,6 +36,8 @@ pub struct TenantSite {
     pub vi_host: String,
     /// The primary English host.
     pub en_host: String,
+    /// Its reference data, as plugins granted `reference` read it.
+    pub reference: Arc<BTreeMap<String, serde_json::Value>>,
 }
 
 impl TenantSite {
@@ -161,6 +163,18 @@ impl Sites {
             .map(|b| Arc::clone(&b.site))
     }
 
+    /// Every tenant served, once each.
+    pub fn all(&self) -> Vec<Arc<TenantSite>> {
+        let mut sites: Vec<Arc<TenantSite>> = Vec::new();
+        for b in self.by_host.load().values() {
+            if !sites.iter().any(|s| s.id == b.site.id) {
+                sites.push(Arc::clone(&b.site));
+            }
+        }
+        sites.sort_by_key(|s| s.id.0);
+        sites
+    }
+
     /// How many tenants are served.
     pub fn tenant_count(&self) -> usize {
         let map = self.by_host.load();
@@ -210,6 +224,13 @@ fn site(stored: StoredTenant, suffix: &DomainSuffix) -> TenantSite {
         calendar,
         procedures,
         logo: bundle.logo,
+        reference: Arc::new(
+            manifest
+                .reference
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        ),
         manifest,
     }
 }

@@ -1,7 +1,7 @@
 //! Reading `tenant.yaml`: the YAML shape (strict: unknown keys are errors) and the checks that
 //! need more than one value, each reported at the line and column of the value at fault.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::Deserialize;
 
@@ -13,6 +13,7 @@ use crate::calendar::{CalendarSpec, WorkingCalendar};
 use crate::codes::{EntityCode, Level1Code};
 use crate::diagnostic::{Diagnostics, Report, Spanned, parse_yaml};
 use crate::lang::{Lang, Text};
+use crate::plugin::{Capability, PluginInstall, is_pin};
 
 /// The manifest's file name inside a tenant directory.
 pub const MANIFEST_FILE: &str = "tenant.yaml";
@@ -31,7 +32,21 @@ struct RawManifest {
     calendar: Option<Spanned<CalendarSpec>>,
     branding: RawBranding,
     #[serde(default)]
-    plugins: Vec<Spanned<String>>,
+    plugins: Vec<Spanned<RawPlugin>>,
+    #[serde(default)]
+    reference: BTreeMap<Key, serde_json::Value>,
+}
+
+/// `plugins:` entries: `{ use: fee-calculator@1.0.0, grant: [log, reference] }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlugin {
+    #[serde(rename = "use")]
+    pin: Spanned<String>,
+    #[serde(default)]
+    grant: Vec<Capability>,
+    #[serde(default)]
+    http: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -138,25 +153,7 @@ pub fn parse_manifest(
         logo.value
     });
 
-    let mut plugins = Vec::new();
-    for pin in raw.plugins {
-        if !is_plugin_pin(&pin.value) {
-            report.value(
-                &pin,
-                format!("`{}` is not a plugin pin", pin.value),
-                Some(
-                    "write `<id>@<major>.<minor>.<patch>`, e.g. `fee-calculator@1.0.0`".to_owned(),
-                ),
-            );
-        } else if plugins.contains(&pin.value) {
-            report.value(
-                &pin,
-                format!("the plugin `{}` is listed twice", pin.value),
-                None,
-            );
-        }
-        plugins.push(pin.value);
-    }
+    let plugins = check_plugins(raw.plugins, &mut report);
 
     report.finish(TenantManifest {
         slug: raw.slug.value,
@@ -168,6 +165,7 @@ pub fn parse_manifest(
         divisions,
         calendar,
         plugins,
+        reference: raw.reference,
         branding: Branding {
             logo,
             primary_color: raw.branding.primary_color,
@@ -276,18 +274,71 @@ fn check_domains(raw: RawDomains, report: &mut Report) -> Domains {
 }
 
 /// `id@major.minor.patch`, the id in lowercase letters, digits and dashes.
-fn is_plugin_pin(pin: &str) -> bool {
-    pin.split_once('@').is_some_and(|(id, version)| {
-        !id.is_empty()
-            && !id.starts_with('-')
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && version.split('.').count() == 3
-            && version
-                .split('.')
-                .all(|p| !p.is_empty() && p.len() <= 6 && p.bytes().all(|b| b.is_ascii_digit()))
-    })
+fn check_plugins(raw: Vec<Spanned<RawPlugin>>, report: &mut Report) -> Vec<PluginInstall> {
+    let mut plugins: Vec<PluginInstall> = Vec::new();
+    for entry in raw {
+        let RawPlugin { pin, grant, http } = entry.value;
+        if !is_pin(&pin.value) {
+            report.value(
+                &pin,
+                format!("`{}` is not a plugin pin", pin.value),
+                Some(
+                    "write `<id>@<major>.<minor>.<patch>`, e.g. `fee-calculator@1.0.0`".to_owned(),
+                ),
+            );
+        } else if plugins.iter().any(|p| p.pin == pin.value) {
+            report.value(
+                &pin,
+                format!("the plugin `{}` is listed twice", pin.value),
+                None,
+            );
+        }
+        let mut grants = grant;
+        grants.sort_unstable();
+        grants.dedup();
+        let grants_http = grants.contains(&Capability::Http);
+        if grants_http && http.is_empty() {
+            report.value(
+                &pin,
+                format!("`{}` is granted `http` but no host to call", pin.value),
+                Some("list the hosts it may call: `http: [api.example.gov.vn]`".to_owned()),
+            );
+        }
+        let mut http_allow = Vec::new();
+        for host in http {
+            if !grants_http {
+                report.value(
+                    &host,
+                    format!("`{}` may call hosts only when granted `http`", pin.value),
+                    Some("add `http` to `grant:` or remove `http:`".to_owned()),
+                );
+            } else if !is_host_port(&host.value) {
+                report.value(
+                    &host,
+                    format!("`{}` is not a host name or `host:port`", host.value),
+                    Some("write the host only, e.g. `api.example.gov.vn` or `127.0.0.1:8081`, without scheme or path".to_owned()),
+                );
+            }
+            http_allow.push(host.value.to_ascii_lowercase());
+        }
+        plugins.push(PluginInstall {
+            pin: pin.value,
+            grants,
+            http_allow,
+        });
+    }
+    plugins
+}
+
+/// `host` or `host:port`, host being a DNS name or an IPv4 address.
+fn is_host_port(s: &str) -> bool {
+    let (host, port) = s.rsplit_once(':').unwrap_or((s, "1"));
+    !host.is_empty()
+        && host.len() <= 253
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        && port.parse::<u16>().is_ok_and(|p| p > 0)
 }
 
 fn is_plain_file_name(name: &str) -> bool {

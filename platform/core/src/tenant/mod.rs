@@ -53,9 +53,11 @@ pub struct TenantManifest {
     pub divisions: Vec<Division>,
     /// The working calendar.
     pub calendar: CalendarSpec,
-    /// The plugins the tenant has installed, pinned (`fee-calculator@1.0.0`); procedures may
-    /// use these only.
-    pub plugins: Vec<String>,
+    /// The plugins the tenant has installed, pinned (`fee-calculator@1.0.0`), with what it
+    /// grants them; procedures may use these only.
+    pub plugins: Vec<crate::plugin::PluginInstall>,
+    /// Reference data plugins granted `reference` may read: fee tables, administrative units.
+    pub reference: std::collections::BTreeMap<Key, serde_json::Value>,
     /// Logo, colours and contact details.
     pub branding: Branding,
 }

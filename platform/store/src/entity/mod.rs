@@ -6,6 +6,7 @@ pub mod division;
 pub mod dossier;
 pub mod dossier_event;
 pub mod outbox;
+pub mod plugin_version;
 pub mod procedure;
 pub mod procedure_version;
 pub mod tenant;

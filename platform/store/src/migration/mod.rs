@@ -8,6 +8,7 @@ mod m0001_foundation;
 mod m0002_row_level_security;
 mod m0003_workflow;
 mod m0004_timers;
+mod m0005_plugins;
 
 use sea_orm_migration::prelude::*;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_row_level_security::Migration),
             Box::new(m0003_workflow::Migration),
             Box::new(m0004_timers::Migration),
+            Box::new(m0005_plugins::Migration),
         ]
     }
 }

@@ -119,13 +119,13 @@ pub(super) fn check(
         StepKind::Auto => {
             match &step.plugin {
                 None => here(report, format!("the auto step `{key}` needs a `plugin`"), Some("write `plugin: <id>@<version>`".to_owned())),
-                Some(p) if !ctx.tenant.plugins.iter().any(|pin| *pin == p.to_string()) => report.at_value(
+                Some(p) if !ctx.tenant.plugins.iter().any(|i| i.pin == p.to_string()) => report.at_value(
                     p,
                     format!("the plugin `{}` is not installed for {}", p.value, ctx.tenant.slug),
-                    Some(match did_you_mean(&p.to_string(), ctx.tenant.plugins.iter().map(String::as_str)) {
+                    Some(match did_you_mean(&p.to_string(), ctx.tenant.plugins.iter().map(|i| i.pin.as_str())) {
                         Some(pin) => format!("did you mean `{pin}`?"),
                         None if ctx.tenant.plugins.is_empty() => "the tenant has no plugins; list them under `plugins:` in tenant.yaml".to_owned(),
-                        None => format!("the tenant's plugins are: {}", ctx.tenant.plugins.join(", ")),
+                        None => format!("the tenant's plugins are: {}", ctx.tenant.plugins.iter().map(|i| i.pin.as_str()).collect::<Vec<_>>().join(", ")),
                     }),
                 ),
                 Some(_) => {}

@@ -1,0 +1,318 @@
+//! Plugin steps: the worker that takes `plugin` messages from the outbox, runs the pinned plugin
+//! with what the tenant grants it, and moves the dossier on with the result — recording the run
+//! (its input, result, fuel and time) in the dossier's history, so that it can be replayed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use motcua_core::codes::DossierCode;
+use motcua_core::lang::Lang;
+use motcua_core::plugin::PluginInstall;
+use motcua_plugins::{Context, Input, Loaded, PluginError, Run, manifest};
+use motcua_store::dossiers::{self, Dossier, Pending};
+use motcua_store::{TenantId, plugins};
+use motcua_workflow::engine::{Actor, Command};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::error::Failure;
+use crate::handling::act_recording;
+use crate::host::Site;
+use crate::i18n::Msg;
+
+/// The history event that records a plugin run.
+pub const RUN_EVENT: &str = "plugin_run";
+
+/// Attempts before a plugin message is left for an operator.
+const MAX_ATTEMPTS: i32 = 5;
+
+/// Compiled plugins by tenant and pin (published versions are immutable).
+pub type LoadedCache = moka::sync::Cache<(i64, String), Arc<Loaded>>;
+
+/// A new cache.
+pub fn loaded_cache() -> LoadedCache {
+    moka::sync::Cache::new(1_000)
+}
+
+/// The plugin `pin` as `tenant` published it, compiled.
+pub async fn load(
+    state: &AppState,
+    tenant: TenantId,
+    pin: &str,
+) -> Result<Arc<Loaded>, PluginError> {
+    let key = (tenant.0, pin.to_owned());
+    if let Some(l) = state.loaded.get(&key) {
+        return Ok(l);
+    }
+    let (id, version) = pin.split_once('@').unwrap_or((pin, ""));
+    let stored = plugins::get(&state.store, tenant, id, version)
+        .await
+        .map_err(|e| PluginError::Unusable {
+            problem: format!("cannot read the published plugin: {e}"),
+        })?
+        .ok_or_else(|| PluginError::Unusable {
+            problem: format!("{pin} is not published for this tenant"),
+        })?;
+    let m = manifest::parse("plugin.yaml", &stored.manifest, &state.plugins.ceiling()).map_err(
+        |d| PluginError::Unusable {
+            problem: format!("its stored manifest no longer parses: {d}"),
+        },
+    )?;
+    let loaded = Arc::new(state.plugins.load(m, &stored.component)?);
+    state.loaded.insert(key, Arc::clone(&loaded));
+    Ok(loaded)
+}
+
+/// What the `dossier` capability reads.
+pub fn dossier_view(d: &Dossier) -> serde_json::Value {
+    json!({
+        "code": d.code.to_string(),
+        "procedure": d.procedure_code,
+        "case": d.case_key,
+        "channel": d.channel,
+        "status": d.status.as_str(),
+        "applicant": d.applicant,
+        "received_at": d.received_at,
+        "due_at": d.due_at,
+        "form": d.form,
+        "plugins": d.state.get("plugins").cloned().unwrap_or_else(|| json!({})),
+    })
+}
+
+/// The step's input for dossier `d`.
+fn input(
+    site: &Site,
+    d: &Dossier,
+    step: &str,
+    config: serde_json::Value,
+    at: DateTime<Utc>,
+    seed: u64,
+) -> Input {
+    Input {
+        context: Context {
+            tenant: site.tenant.manifest.slug.to_string(),
+            procedure: d.procedure_code.clone(),
+            procedure_version: u32::try_from(d.procedure_version).unwrap_or_default(),
+            dossier: d.code.to_string(),
+            step: step.to_owned(),
+            status: d.status.as_str().to_owned(),
+            case: d.case_key.clone(),
+            applicant_kind: serde_json::to_value(d.applicant_kind())
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            form: d.form.clone(),
+            config,
+            plugins: d.state.get("plugins").cloned().unwrap_or_else(|| json!({})),
+        },
+        dossier: dossier_view(d),
+        at,
+        seed,
+        replay: None,
+    }
+}
+
+/// A seed that is the same for the same request: replays and retries agree.
+fn seed(code: &str, step: &str, message: i64) -> u64 {
+    let digest = Sha256::digest(format!("{code}\u{0}{step}\u{0}{message}"));
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    u64::from_le_bytes(bytes)
+}
+
+/// Runs the plugin of one `plugin` message and moves the dossier on. Returns whether the message
+/// is settled (delivered, or obsolete because the dossier moved on).
+async fn handle(state: &AppState, message: &Pending) -> Result<bool, Failure> {
+    let Some(tenant) = state.sites.by_id(message.tenant) else {
+        return Ok(false);
+    };
+    let site = Site {
+        tenant,
+        lang: Lang::Vi,
+    };
+    let p = &message.payload;
+    let text = |k: &str| {
+        p.get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (step, pin) = (text("step"), text("plugin"));
+    let Ok(code) = text("dossier").parse::<DossierCode>() else {
+        tracing::error!(
+            id = message.id,
+            "a plugin message names no dossier; dropped"
+        );
+        return Ok(true);
+    };
+    let Some(dossier) = dossiers::find(&state.store, message.tenant, &code).await? else {
+        return Ok(true);
+    };
+    let config = p.get("config").cloned().unwrap_or_else(|| json!({}));
+    let input = input(
+        &site,
+        &dossier,
+        &step,
+        config,
+        message.created_at,
+        seed(&code.to_string(), &step, message.id),
+    );
+    let install = site
+        .tenant
+        .manifest
+        .plugins
+        .iter()
+        .find(|i| i.pin == pin)
+        .cloned();
+    let run = match &install {
+        None => failed_run(
+            &pin,
+            PluginError::Unusable {
+                problem: format!("{pin} is not installed for this tenant (tenant.yaml `plugins:`)"),
+            },
+        ),
+        Some(install) => run_installed(state, &site, install, &input).await,
+    };
+    let command = match &run.result {
+        Ok(o) => Command::PluginDone {
+            step: step.clone(),
+            outcome: o.transition.clone(),
+            output: o.data.clone(),
+        },
+        Err(e) => Command::PluginFailed {
+            step: step.clone(),
+            error: e.describe(&pin, Lang::Vi),
+        },
+    };
+    let record =
+        json!({ "step": step, "plugin": pin, "install": install, "input": input, "run": run });
+    let moved = act_recording(
+        state,
+        &site,
+        &code,
+        &command,
+        &Actor::system(),
+        None,
+        Utc::now(),
+        vec![(RUN_EVENT.to_owned(), record)],
+    )
+    .await;
+    match moved {
+        Ok(_) => Ok(true),
+        // The dossier no longer waits for this plugin (moved on by a timer, or another node
+        // already ran it): the message is obsolete.
+        Err(f) if f.code == "not_waiting_for_plugin" || f.code == "closed" => Ok(true),
+        Err(f) => Err(f),
+    }
+}
+
+async fn run_installed(
+    state: &AppState,
+    site: &Site,
+    install: &PluginInstall,
+    input: &Input,
+) -> Run {
+    match load(state, site.tenant.id, &install.pin).await {
+        Ok(loaded) => {
+            state
+                .plugins
+                .run(&loaded, install, Arc::clone(&site.tenant.reference), input)
+                .await
+        }
+        Err(e) => failed_run(&install.pin, e),
+    }
+}
+
+fn failed_run(pin: &str, error: PluginError) -> Run {
+    Run {
+        plugin: pin.to_owned(),
+        sha256: String::new(),
+        result: Err(error),
+        fuel_used: 0,
+        duration_us: 0,
+        peak_memory: 0,
+        logs: vec![],
+        logs_dropped: 0,
+        http: vec![],
+        reference: vec![],
+    }
+}
+
+/// One pass of the plugin worker: runs the waiting plugin steps. Returns how many ran.
+pub async fn run_pending(state: &AppState) -> Result<usize, Failure> {
+    let mut ran = 0;
+    for message in dossiers::pending(&state.store, "plugin", MAX_ATTEMPTS, 64).await? {
+        let settled = match handle(state, &message).await {
+            Ok(settled) => settled,
+            Err(f) => {
+                tracing::warn!(id = message.id, code = f.code, message = %f.message.en, "a plugin step could not be applied");
+                false
+            }
+        };
+        dossiers::settle(&state.store, message.tenant, message.id, settled).await?;
+        ran += usize::from(settled);
+    }
+    Ok(ran)
+}
+
+/// Runs the plugin worker until the process ends: a pass every `every`, and at once when
+/// [`AppState::plugin_wake`] is notified (a move just requested a plugin).
+pub async fn run_worker(state: AppState, every: Duration) {
+    loop {
+        if let Err(f) = run_pending(&state).await {
+            tracing::warn!(code = f.code, message = %f.message.en, "plugin worker pass failed");
+        }
+        tokio::select! {
+            () = tokio::time::sleep(every) => {}
+            () = state.plugin_wake.notified() => {}
+        }
+    }
+}
+
+/// A recorded plugin run, re-run exactly: the same component, input, grants, HTTP answers and
+/// reference data. Returns the recorded run and the new one.
+pub async fn replay(
+    state: &AppState,
+    site: &Site,
+    code: &DossierCode,
+    step: &str,
+) -> Result<(Run, Run), Failure> {
+    let not_found = |what: String| Failure::not_found(Msg::new(what.clone(), what));
+    let dossier = dossiers::find(&state.store, site.tenant.id, code)
+        .await?
+        .ok_or_else(|| not_found(format!("no dossier has the code {code}")))?;
+    let events = dossiers::history(&state.store, site.tenant.id, &dossier).await?;
+    let payload: serde_json::Value = events
+        .iter()
+        .rev()
+        .filter(|e| e.kind == RUN_EVENT)
+        .filter_map(|e| serde_json::from_str::<serde_json::Value>(&e.payload).ok())
+        .find(|p| p.get("step").and_then(|s| s.as_str()) == Some(step))
+        .ok_or_else(|| {
+            not_found(format!(
+                "{code} has no recorded plugin run at step `{step}`"
+            ))
+        })?;
+    let recorded: Run = serde_json::from_value(payload["run"].clone())
+        .map_err(|e| Failure::internal(&format!("the recorded run cannot be read: {e}")))?;
+    let mut input: Input = serde_json::from_value(payload["input"].clone())
+        .map_err(|e| Failure::internal(&format!("the recorded input cannot be read: {e}")))?;
+    input.replay = Some(recorded.recorded());
+    let pin = payload["plugin"].as_str().unwrap_or_default();
+    let install = payload
+        .get("install")
+        .and_then(|i| serde_json::from_value::<PluginInstall>(i.clone()).ok())
+        .or_else(|| {
+            site.tenant
+                .manifest
+                .plugins
+                .iter()
+                .find(|i| i.pin == pin)
+                .cloned()
+        })
+        .ok_or_else(|| not_found(format!("{pin} is no longer installed")))?;
+    let again = run_installed(state, site, &install, &input).await;
+    Ok((recorded, again))
+}
