@@ -188,8 +188,115 @@ async fn publishing_makes_a_new_current_version(backend: Backend) {
     assert!(r.body.contains("<svg") && r.body.contains("Construction"));
 }
 
+fn upload(example: motcua_plugin_examples::Example, manifest: &str) -> String {
+    use base64::Engine as _;
+    serde_json::json!({
+        "manifest": manifest,
+        "component": base64::engine::general_purpose::STANDARD.encode(example.wasm),
+    })
+    .to_string()
+}
+
+async fn plugins_are_checked_then_published_once_per_version(backend: Backend) {
+    let app = app(backend, Some(TOKEN)).await;
+    let docs = motcua_plugin_examples::DOCUMENTS_CHECK;
+    let put = |body: String| {
+        request(
+            "PUT",
+            "/api/v1/admin/plugins/documents-check/1.0.0",
+            Some(TOKEN),
+            body,
+        )
+    };
+
+    let r = app.send(put(upload(docs, docs.manifest))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["plugin"], "documents-check@1.0.0");
+    assert_eq!(r.json()["installed"], false);
+    // The same bytes again: nothing new. Other bytes under the same version: refused.
+    let r = app.send(put(upload(docs, docs.manifest))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let other = motcua_plugin_examples::CITIZEN_ID_CHECK;
+    let r = app.send(put(upload(other, docs.manifest))).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "version_taken");
+
+    // A component importing a capability its manifest does not ask for is refused, in words.
+    let hostile = motcua_plugin_examples::HOSTILE_UNGRANTED_CAPABILITY;
+    let r = app
+        .send(request(
+            "PUT",
+            "/api/v1/admin/plugins/hostile-ungranted-capability/1.0.0",
+            Some(TOKEN),
+            upload(hostile, hostile.manifest),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "invalid_component");
+    assert!(
+        r.body
+            .contains("imports `http` but its manifest does not ask for it"),
+        "{}",
+        r.body
+    );
+
+    // A manifest problem comes back with its line; a mismatched path is refused.
+    let broken = docs.manifest.replace("version: 1.0.0", "version: one");
+    let r = app.send(put(upload(docs, &broken))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "invalid_manifest");
+    assert!(
+        r.json()["error"]["problems"][0]["line"].as_u64().unwrap() > 0,
+        "{}",
+        r.body
+    );
+    let r = app
+        .send(request(
+            "PUT",
+            "/api/v1/admin/plugins/documents-check/2.0.0",
+            Some(TOKEN),
+            upload(docs, docs.manifest),
+        ))
+        .await;
+    assert_eq!(r.json()["error"]["code"], "manifest_mismatch", "{}", r.body);
+    let r = app.send(put("{not json".to_owned())).await;
+    assert_eq!(r.json()["error"]["code"], "invalid_upload", "{}", r.body);
+    let r = app
+        .send(request(
+            "PUT",
+            "/api/v1/admin/plugins/documents-check/1.0.0",
+            None,
+            upload(docs, docs.manifest),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+
+    let r = app
+        .send(request(
+            "GET",
+            "/api/v1/admin/plugins",
+            Some(TOKEN),
+            String::new(),
+        ))
+        .await;
+    let body = r.json();
+    let listed: Vec<&str> = body["plugins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["plugin"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        ["documents-check@1.0.0", "fee-calculator@1.0.0"],
+        "{}",
+        r.body
+    );
+}
+
 backend_tests!(
     the_api_needs_its_token,
     checks_report_every_problem_at_its_line,
-    publishing_makes_a_new_current_version
+    publishing_makes_a_new_current_version,
+    plugins_are_checked_then_published_once_per_version,
 );

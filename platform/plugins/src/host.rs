@@ -61,6 +61,8 @@ pub struct Loaded {
     /// What it imports, by name.
     pub imports: Vec<String>,
     pub(crate) pre: StepPre<State>,
+    pub(crate) config_schema: Arc<jsonschema::Validator>,
+    pub(crate) output_schema: Arc<jsonschema::Validator>,
 }
 
 impl std::fmt::Debug for Loaded {
@@ -280,7 +282,16 @@ impl Host {
                 "the component does not export `run` of motcua:plugin/step: {e:#}"
             ))
         })?;
+        let compile = |which: &str, schema: &serde_json::Value| {
+            jsonschema::validator_for(schema)
+                .map(Arc::new)
+                .map_err(|e| unusable(format!("its {which} schema does not compile: {e}")))
+        };
+        let config_schema = compile("configuration", &manifest.config_schema)?;
+        let output_schema = compile("output", &manifest.output_schema)?;
         Ok(Loaded {
+            config_schema,
+            output_schema,
             manifest: Arc::new(manifest),
             sha256,
             size: wasm.len(),

@@ -19,8 +19,9 @@ use crate::error::PluginError;
 use crate::host::{Host, Loaded};
 use crate::state::{Env, Exchange, LogLine, Lookup, Meter, State};
 
-/// The step's context, as the plugin receives it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The step's context, as the plugin receives it (fields left out of a test input are empty).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Context {
     /// The tenant's slug.
     pub tenant: String,
@@ -54,7 +55,9 @@ pub struct Input {
     /// What the `dossier` capability reads.
     #[serde(default)]
     pub dossier: serde_json::Value,
-    /// When the step was requested: what the clock reads unless `clock` is granted.
+    /// When the step was requested: what the clock reads unless `clock` is granted (in a test
+    /// input, now when left out).
+    #[serde(default = "Utc::now")]
     pub at: DateTime<Utc>,
     /// The seed of the plugin's randomness.
     #[serde(default)]
@@ -220,6 +223,16 @@ impl Host {
             run.result = Err(PluginError::InputTooLarge {
                 size,
                 limit: limits.input_bytes,
+            });
+            return run;
+        }
+
+        if let Some(first) = plugin.config_schema.iter_errors(&ctx.config).next() {
+            run.result = Err(PluginError::Unusable {
+                problem: format!(
+                    "the step's `config` breaks the plugin's configuration schema at `{}`: {first}",
+                    first.instance_path()
+                ),
             });
             return run;
         }
@@ -424,12 +437,7 @@ fn check_outcome(
             problem: "`data` is not a JSON object".to_owned(),
         });
     }
-    let validator = jsonschema::validator_for(&manifest.output_schema).map_err(|e| {
-        PluginError::InvalidOutput {
-            problem: format!("the output schema does not compile: {e}"),
-        }
-    })?;
-    if let Some(first) = validator.iter_errors(&data).next() {
+    if let Some(first) = plugin.output_schema.iter_errors(&data).next() {
         return Err(PluginError::InvalidOutput {
             problem: format!(
                 "`data` breaks the output schema at `{}`: {first}",

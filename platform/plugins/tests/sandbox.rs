@@ -42,7 +42,7 @@ fn input(tenant: &str, form: Value, config: Value) -> Input {
             tenant: tenant.to_owned(),
             procedure: "2.000815".to_owned(),
             procedure_version: 1,
-            dossier: "H29.101-260213-0001".to_owned(),
+            dossier: "000.00.06.H29-260213-0001".to_owned(),
             step: "tinh-phi".to_owned(),
             status: "accepted".to_owned(),
             case: "mac-dinh".to_owned(),
@@ -51,7 +51,7 @@ fn input(tenant: &str, form: Value, config: Value) -> Input {
             config,
             plugins: json!({}),
         },
-        dossier: json!({ "code": "H29.101-260213-0001" }),
+        dossier: json!({ "code": "000.00.06.H29-260213-0001" }),
         at: Utc.with_ymd_and_hms(2026, 2, 13, 8, 0, 0).unwrap(),
         seed: 7,
         replay: None,
@@ -399,4 +399,26 @@ async fn one_tenant_cannot_starve_another() {
         ),
         "{stopped:?}"
     );
+}
+
+#[tokio::test]
+async fn a_configuration_outside_the_schema_is_refused_before_running() {
+    let plugin = load(motcua_plugin_examples::FEE_CALCULATOR);
+    let run = host()
+        .run(
+            &plugin,
+            &install(
+                "fee-calculator@1.0.0",
+                &[Capability::Log, Capability::Reference],
+            ),
+            fee_tables(),
+            &input("hochiminhcity", copies_form(), json!({ "rows": "giay_to" })),
+        )
+        .await;
+    assert!(
+        matches!(&run.result, Err(PluginError::Unusable { problem }) if problem.contains("configuration schema") && problem.contains("table")),
+        "{:?}",
+        run.result
+    );
+    assert_eq!(run.fuel_used, 0, "not run at all");
 }

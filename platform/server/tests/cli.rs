@@ -614,3 +614,177 @@ fn publishing_versions_and_migrating_open_dossiers() {
         "{out}"
     );
 }
+
+#[test]
+fn plugin_commands_for_developers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let examples = Path::new(motcua_plugin_examples::EXAMPLES_DIR);
+    let fee = motcua_plugin_examples::FEE_CALCULATOR;
+    std::fs::write(dir.join("fee.wasm"), fee.wasm).unwrap();
+    let manifest = examples.join("fee-calculator/plugin.yaml");
+    let manifest = manifest.to_str().unwrap();
+    let table =
+        std::fs::read_to_string(examples.join("fee-calculator/tables/phi-chung-thuc-ban-sao.json"))
+            .unwrap();
+    std::fs::write(
+        dir.join("tables.json"),
+        format!("{{\"phi-chung-thuc-ban-sao\": {table}}}"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("input.json"),
+        r#"{ "context": { "tenant": "hochiminhcity", "step": "tinh-phi",
+             "config": { "table": "phi-chung-thuc-ban-sao", "rows": "giay_to" },
+             "form": { "giay_to": [ { "ten_giay_to": "Bằng", "so_trang": 3, "so_ban": 1 },
+                                    { "ten_giay_to": "Khai sinh", "so_trang": 1, "so_ban": 2 } ] } } }"#,
+    )
+    .unwrap();
+
+    let o = motcua(
+        dir,
+        &["plugin", "inspect", "fee.wasm", "--manifest", manifest],
+    );
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}{err}");
+    assert!(out.starts_with("fee-calculator@1.0.0 — "), "{out}");
+    assert!(out.contains("capabilities: log, reference"), "{out}");
+    assert!(out.contains("  motcua:plugin/reference@1.0.0"), "{out}");
+    assert!(out.contains("loads: yes"), "{out}");
+
+    let test = |extra: &[&str]| {
+        let mut args = vec![
+            "plugin",
+            "test",
+            "fee.wasm",
+            "--manifest",
+            manifest,
+            "--input",
+            "input.json",
+            "--reference",
+            "tables.json",
+        ];
+        args.extend_from_slice(extra);
+        motcua(dir, &args)
+    };
+    let o = test(&["--grant", "log", "--grant", "reference"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}{err}");
+    assert!(out.contains("outcome: ok"), "{out}");
+    assert!(out.contains("\"amount\": 9000"), "{out}");
+    assert!(out.contains("fuel used: "), "{out}");
+    assert!(out.contains("peak memory: "), "{out}");
+
+    // Without the grant: stopped, with a message naming the plugin and the capability.
+    let o = test(&["--grant", "log"]);
+    let (out, _) = text(&o);
+    assert!(!o.status.success());
+    assert!(
+        out.contains("error (denied_capability): Plugin fee-calculator@1.0.0 called `reference`, which it is not granted."),
+        "{out}"
+    );
+    let o = test(&["--grant", "files"]);
+    assert!(
+        text(&o).1.contains("`files` is not a capability"),
+        "{:?}",
+        text(&o)
+    );
+
+    // A hostile plugin: its panic message comes through.
+    std::fs::write(
+        dir.join("panic.wasm"),
+        motcua_plugin_examples::HOSTILE_PANIC.wasm,
+    )
+    .unwrap();
+    let panic_manifest = examples.join("hostile-panic/plugin.yaml");
+    let o = motcua(
+        dir,
+        &[
+            "plugin",
+            "test",
+            "panic.wasm",
+            "--manifest",
+            panic_manifest.to_str().unwrap(),
+            "--input",
+            "input.json",
+        ],
+    );
+    let (out, _) = text(&o);
+    assert!(
+        out.contains(
+            "error (panicked): Plugin hostile-panic@1.0.0 panicked: fee table is corrupt."
+        ),
+        "{out}"
+    );
+
+    // Publishing: applying Hồ Chí Minh City publishes its built-in fee calculator; another
+    // plugin is published by hand, once.
+    let hcm = repo().join("tenants/hochiminhcity");
+    assert!(
+        motcua(dir, &["tenant", "apply", hcm.to_str().unwrap()])
+            .status
+            .success()
+    );
+    std::fs::write(
+        dir.join("docs.wasm"),
+        motcua_plugin_examples::DOCUMENTS_CHECK.wasm,
+    )
+    .unwrap();
+    let docs_manifest = examples.join("documents-check/plugin.yaml");
+    let publish = || {
+        motcua(
+            dir,
+            &[
+                "plugin",
+                "publish",
+                "docs.wasm",
+                "--manifest",
+                docs_manifest.to_str().unwrap(),
+                "--tenant",
+                "hochiminhcity",
+            ],
+        )
+    };
+    let (out, err) = text(&publish());
+    assert!(
+        out.starts_with("published documents-check@1.0.0 for hochiminhcity"),
+        "{out}{err}"
+    );
+    assert!(
+        out.contains("hint: hochiminhcity does not install it yet"),
+        "{out}"
+    );
+    assert!(
+        text(&publish())
+            .0
+            .starts_with("already published: documents-check@1.0.0")
+    );
+    let (out, _) = text(&motcua(
+        dir,
+        &["plugin", "list", "--tenant", "hochiminhcity"],
+    ));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with("documents-check@1.0.0\t") && lines[0].ends_with("not installed"),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with("fee-calculator@1.0.0\t")
+            && lines[1].ends_with("installed, grants [log, reference]"),
+        "{out}"
+    );
+
+    let o = motcua(
+        dir,
+        &["plugin", "replay", "000.00.06.H29-260213-0001", "tinh-phi"],
+    );
+    assert!(!o.status.success());
+    assert!(
+        text(&o)
+            .1
+            .contains("no tenant has a dossier 000.00.06.H29-260213-0001"),
+        "{:?}",
+        text(&o)
+    );
+}

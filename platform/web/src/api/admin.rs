@@ -22,7 +22,11 @@ use crate::host::Site;
 use crate::i18n::Msg;
 
 /// Refuses the request unless it carries the configured token.
-fn authorise(state: &AppState, site: &Site, headers: &HeaderMap) -> Result<(), ApiError> {
+pub(super) fn authorise(
+    state: &AppState,
+    site: &Site,
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
     let Some(expected) = &state.config.admin_token else {
         return Err(ApiError(
             site.lang,

@@ -3,6 +3,7 @@
 //! Every answer concerns the tenant of the host only. Errors use the format of [`crate::error`].
 
 mod admin;
+mod admin_plugins;
 mod dossiers;
 mod procedures;
 
@@ -37,6 +38,13 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             "/v1/admin/procedures/{code}/diagram.svg",
             get(admin::diagram),
+        )
+        .route("/v1/admin/plugins", get(admin_plugins::list))
+        .route(
+            "/v1/admin/plugins/{id}/{version}",
+            axum::routing::put(admin_plugins::publish).layer(axum::extract::DefaultBodyLimit::max(
+                admin_plugins::MAX_UPLOAD_BYTES,
+            )),
         )
         .fallback(not_found)
 }
