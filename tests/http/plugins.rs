@@ -55,7 +55,7 @@ async fn a_fee_plugin_moves_the_dossier_and_replays_exactly(backend: Backend) {
     )
     .await
     .expect("received");
-    let code = received.dossier().code.clone();
+    let code = received.dossier().code;
     let desk = Actor::official("thao", &[("receiver", "trung-tam-phvhcc-phuong-sai-gon")]);
     let d = handling::act(
         &app.state,
@@ -142,7 +142,7 @@ async fn a_failing_plugin_routes_to_manual_handling(backend: Backend) {
     )
     .await
     .unwrap();
-    let code = received.dossier().code.clone();
+    let code = received.dossier().code;
     let desk = Actor::official("lan", &[("receiver", "mot-cua")]);
     handling::act(
         &app.state,

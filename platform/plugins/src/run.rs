@@ -419,7 +419,7 @@ fn check_outcome(
         });
     }
     let manifest = &plugin.manifest;
-    if !manifest.outcomes.iter().any(|t| *t == o.transition) {
+    if !manifest.outcomes.contains(&o.transition) {
         return Err(PluginError::InvalidOutput {
             problem: format!(
                 "the transition `{}` is not one of its outcomes ({})",

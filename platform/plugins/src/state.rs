@@ -36,6 +36,9 @@ pub struct Exchange {
     pub url: String,
     /// Status, or none when the call failed.
     pub status: Option<u16>,
+    /// The answer's headers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<(String, String)>,
     /// The body (UTF-8, lossy) or the failure.
     pub body: String,
 }
@@ -235,7 +238,7 @@ impl http::Host for State {
                     match e.status {
                         Some(status) => Ok(http::Response {
                             status,
-                            headers: vec![],
+                            headers: e.headers,
                             body: e.body.into_bytes(),
                         }),
                         None => Err(http::Error::Failed(e.body)),
@@ -267,6 +270,10 @@ impl http::Host for State {
             method,
             url: request.url,
             status: result.as_ref().ok().map(|r| r.status),
+            headers: result
+                .as_ref()
+                .map(|r| r.headers.clone())
+                .unwrap_or_default(),
             body: match &result {
                 Ok(r) => String::from_utf8_lossy(&r.body).into_owned(),
                 Err(http::Error::Timeout) => "timeout".to_owned(),

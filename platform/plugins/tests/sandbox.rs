@@ -422,3 +422,83 @@ async fn a_configuration_outside_the_schema_is_refused_before_running() {
     );
     assert_eq!(run.fuel_used, 0, "not run at all");
 }
+
+/// A reference service on loopback: `/doanh-nghiep/0101234567` is known, everything else 404.
+async fn reference_service() -> (String, tokio::task::JoinHandle<()>) {
+    use axum::routing::get;
+    let app = axum::Router::new().route(
+        "/doanh-nghiep/{id}",
+        get(
+            |axum::extract::Path(id): axum::extract::Path<String>| async move {
+                if id == "0101234567" {
+                    Ok(axum::Json(
+                        json!({ "ma_so": id, "ten": "Công ty TNHH Ánh Dương" }),
+                    ))
+                } else {
+                    Err(axum::http::StatusCode::NOT_FOUND)
+                }
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (addr, server)
+}
+
+#[tokio::test]
+async fn http_goes_only_to_allow_listed_hosts_and_replays_from_the_record() {
+    let (addr, server) = reference_service().await;
+    let plugin = load(motcua_plugin_examples::REFERENCE_LOOKUP);
+    let mut grant = install(
+        "reference-lookup@1.0.0",
+        &[Capability::Log, Capability::Http],
+    );
+    grant.http_allow = vec![addr.clone()];
+    let ask = |tax_code: &str| {
+        input(
+            "thanhhoa",
+            json!({ "ma_so_thue": tax_code }),
+            json!({ "url_template": format!("http://{addr}/doanh-nghiep/{{field}}"), "field": "ma_so_thue" }),
+        )
+    };
+    let known = host()
+        .run(&plugin, &grant, Arc::default(), &ask("0101234567"))
+        .await;
+    let outcome = known.result.as_ref().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(outcome.transition, "found");
+    assert!(
+        outcome.data.to_string().contains("Ánh Dương"),
+        "{}",
+        outcome.data
+    );
+    assert_eq!(known.http.len(), 1);
+    assert_eq!(known.http[0].status, Some(200));
+    let unknown = host()
+        .run(&plugin, &grant, Arc::default(), &ask("0109999999"))
+        .await;
+    assert_eq!(unknown.result.unwrap().transition, "not_found");
+
+    // Not on the allow-list: the call never leaves the host.
+    let mut elsewhere = grant.clone();
+    elsewhere.http_allow = vec!["api.example.gov.vn".to_owned()];
+    let refused = host()
+        .run(&plugin, &elsewhere, Arc::default(), &ask("0101234567"))
+        .await;
+    assert!(
+        matches!(&refused.result, Err(PluginError::Business { en, .. }) if en.contains("allow-list")),
+        "{:?}",
+        refused.result
+    );
+
+    // With the service gone, a replay answers from the record and agrees exactly.
+    server.abort();
+    let _ = server.await;
+    let mut again = ask("0101234567");
+    again.replay = Some(known.recorded());
+    let replayed = host().run(&plugin, &grant, Arc::default(), &again).await;
+    assert_eq!(replayed.result, known.result);
+    assert_eq!(replayed.fuel_used, known.fuel_used);
+}
