@@ -27,6 +27,7 @@ pub mod limits;
 pub mod manifest;
 mod run;
 mod state;
+pub mod testing;
 
 pub use error::PluginError;
 pub use host::{EPOCH_TICK, Host, HostConfig, Loaded, engine_config};

@@ -72,8 +72,9 @@ pub struct Input {
 pub struct Recorded {
     /// HTTP exchanges.
     pub http: Vec<Exchange>,
-    /// Reference lookups.
-    pub reference: Vec<Lookup>,
+    /// Reference lookups; none: read the tables given to the run instead.
+    #[serde(default)]
+    pub reference: Option<Vec<Lookup>>,
 }
 
 /// A message the plugin left for officials or the applicant.
@@ -128,7 +129,7 @@ impl Run {
     pub fn recorded(&self) -> Recorded {
         Recorded {
             http: self.http.clone(),
-            reference: self.reference.clone(),
+            reference: Some(self.reference.clone()),
         }
     }
 }
@@ -269,7 +270,7 @@ impl Host {
                 dossier: input.dossier.clone(),
                 reference,
                 replay: input.replay.as_ref().map(|r| r.http.clone()),
-                replay_lookups: input.replay.as_ref().map(|r| r.reference.clone()),
+                replay_lookups: input.replay.as_ref().and_then(|r| r.reference.clone()),
             }),
             logs: vec![],
             log_budget: log_capacity,

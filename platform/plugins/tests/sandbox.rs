@@ -502,3 +502,47 @@ async fn http_goes_only_to_allow_listed_hosts_and_replays_from_the_record() {
     assert_eq!(replayed.result, known.result);
     assert_eq!(replayed.fuel_used, known.fuel_used);
 }
+
+#[tokio::test]
+async fn the_harness_mocks_reference_data_and_http() {
+    use motcua_plugins::testing::Harness;
+    let fee = motcua_plugin_examples::FEE_CALCULATOR;
+    let tables = fee_tables();
+    let run = Harness::new(fee.wasm, fee.manifest)
+        .unwrap()
+        .grant(Capability::Reference)
+        .reference(
+            "phi-chung-thuc-ban-sao",
+            tables["phi-chung-thuc-ban-sao"].clone(),
+        )
+        .form(copies_form())
+        .config(json!({ "table": "phi-chung-thuc-ban-sao", "rows": "giay_to" }))
+        .run()
+        .await;
+    assert_eq!(run.result.unwrap().data["amount"], 20_000);
+
+    let lookup = motcua_plugin_examples::REFERENCE_LOOKUP;
+    let url = "http://dkkd.local/doanh-nghiep/0101234567";
+    let harness = Harness::new(lookup.wasm, lookup.manifest)
+        .unwrap()
+        .http_answer("GET", url, 200, r#"{"ten":"Công ty TNHH Ánh Dương"}"#)
+        .form(json!({ "ma_so_thue": "0101234567" }))
+        .config(json!({ "url_template": "http://dkkd.local/doanh-nghiep/{field}", "field": "ma_so_thue" }));
+    let run = harness.run().await;
+    assert_eq!(
+        run.result.as_ref().unwrap().transition,
+        "found",
+        "{:?}",
+        run.result
+    );
+    // Anything not answered fails as an unreachable service would.
+    let run = harness
+        .context(|c| c.form = json!({ "ma_so_thue": "0109999999" }))
+        .run()
+        .await;
+    assert!(
+        matches!(run.result, Err(PluginError::Business { .. })),
+        "{:?}",
+        run.result
+    );
+}
