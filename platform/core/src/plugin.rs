@@ -34,7 +34,9 @@ pub enum Capability {
     Http,
     /// The real time of day; without it the clock reads the instant the step was requested.
     Clock,
-    /// Real randomness; without it random numbers come from a seed kept in the history.
+    /// Randomness from a fresh seed for every run; without it the seed follows from the dossier
+    /// and the step, so the same request draws the same numbers. The seed is kept in the
+    /// history either way, so a replay draws them again.
     Random,
 }
 

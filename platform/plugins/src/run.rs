@@ -37,7 +37,7 @@ pub struct Context {
     pub status: String,
     /// The case.
     pub case: String,
-    /// `citizen` or `organization`.
+    /// `citizen`, `business`, `state_agency` or `other`.
     pub applicant_kind: String,
     /// The e-form data.
     pub form: serde_json::Value,
@@ -185,6 +185,10 @@ impl Host {
     ) -> Run {
         let _slots = self.slots(&input.context.tenant).await;
         let manifest = &plugin.manifest;
+        // A grant counts only for what the plugin's manifest asks for.
+        let mut install = install.clone();
+        install.grants.retain(|c| manifest.requests(*c));
+        let install = &install;
         let limits = manifest.limits.resolve(&self.config.ceiling);
         let started = Instant::now();
         let mut run = Run {

@@ -207,17 +207,23 @@ impl http::Host for State {
     ) -> wasmtime::Result<Result<http::Response, http::Error>> {
         self.grant(Capability::Http)?;
         let url = match reqwest::Url::parse(&request.url) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") => u,
+            Ok(u) if u.scheme() == "http" => u,
+            Ok(u) if u.scheme() == "https" => {
+                return Ok(Err(http::Error::Failed(format!(
+                    "`{}`: https is not available to plugins yet; call the service over http",
+                    request.url
+                ))));
+            }
             _ => {
                 return Ok(Err(http::Error::Failed(format!(
-                    "`{}` is not an http(s) URL",
+                    "`{}` is not an http URL",
                     request.url
                 ))));
             }
         };
         let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
         let host_port = url
-            .port()
+            .port_or_known_default()
             .map_or_else(|| host.clone(), |p| format!("{host}:{p}"));
         let allowed = &self.env.install.http_allow;
         if !allowed.iter().any(|a| *a == host || *a == host_port) {

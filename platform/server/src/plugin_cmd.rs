@@ -162,7 +162,10 @@ pub async fn publish_builtins(
     m: &TenantManifest,
 ) -> anyhow::Result<()> {
     for install in &m.plugins {
-        let Some(example) = motcua_plugin_examples::get(install.id()) else {
+        // The hostile examples exist for the host's tests, never for tenants.
+        let Some(example) =
+            motcua_plugin_examples::get(install.id()).filter(|e| !e.name.starts_with("hostile-"))
+        else {
             continue;
         };
         let builtin = manifest::parse(example.name, example.manifest, &Limits::CEILING)

@@ -105,7 +105,11 @@ pub async fn publish(
             Err(PublishError::VersionTaken {
                 id: id.to_owned(),
                 version: version.to_owned(),
-                existing: e.sha256,
+                existing: if e.sha256 == sha256 {
+                    format!("{}, with another manifest", e.sha256)
+                } else {
+                    e.sha256
+                },
             })
         };
     }

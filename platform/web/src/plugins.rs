@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use motcua_core::codes::DossierCode;
 use motcua_core::lang::Lang;
-use motcua_core::plugin::PluginInstall;
+use motcua_core::plugin::{Capability, PluginInstall};
 use motcua_plugins::{Context, Input, Loaded, PluginError, Run, manifest};
 use motcua_store::dossiers::{self, Dossier, Pending};
 use motcua_store::{TenantId, plugins};
@@ -122,6 +122,14 @@ fn seed(code: &str, step: &str, message: i64) -> u64 {
     u64::from_le_bytes(bytes)
 }
 
+/// A seed nobody can predict.
+fn fresh_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_i64(Utc::now().timestamp_nanos_opt().unwrap_or_default());
+    h.finish()
+}
+
 /// Runs the plugin of one `plugin` message and moves the dossier on. Returns whether the message
 /// is settled (delivered, or obsolete because the dossier moved on).
 async fn handle(state: &AppState, message: &Pending) -> Result<bool, Failure> {
@@ -151,14 +159,6 @@ async fn handle(state: &AppState, message: &Pending) -> Result<bool, Failure> {
         return Ok(true);
     };
     let config = p.get("config").cloned().unwrap_or_else(|| json!({}));
-    let input = input(
-        &site,
-        &dossier,
-        &step,
-        config,
-        message.created_at,
-        seed(&code.to_string(), &step, message.id),
-    );
     let install = site
         .tenant
         .manifest
@@ -166,6 +166,16 @@ async fn handle(state: &AppState, message: &Pending) -> Result<bool, Failure> {
         .iter()
         .find(|i| i.pin == pin)
         .cloned();
+    // Granted `random`: a fresh seed; otherwise one fixed by the request. Either is recorded.
+    let seed = if install
+        .as_ref()
+        .is_some_and(|i| i.grants(Capability::Random))
+    {
+        fresh_seed()
+    } else {
+        seed(&code.to_string(), &step, message.id)
+    };
+    let input = input(&site, &dossier, &step, config, message.created_at, seed);
     let run = match &install {
         None => failed_run(
             &pin,

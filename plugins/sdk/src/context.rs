@@ -15,7 +15,7 @@ pub struct Context {
     pub procedure: String,
     /// The published version of the procedure the dossier is pinned to.
     pub procedure_version: u32,
-    /// The dossier code (`H56.22-261127-0001`).
+    /// The dossier code (`000.00.06.H56-261127-0001`).
     pub dossier: String,
     /// The step's key in the workflow (`tinh-phi`).
     pub step: String,
@@ -28,7 +28,7 @@ pub struct Context {
     /// The e-form data, as submitted and validated: an object keyed by field.
     pub form: Value,
     /// The step's `config` from the procedure file, checked against the manifest's
-    /// `config_schema` when the procedure was published.
+    /// `config_schema` before every run.
     pub config: Value,
     /// What earlier plugin steps stored, by step key with `_` for `-`.
     pub plugins: Value,

@@ -17,7 +17,7 @@ use crate::bindings::motcua::plugin::http as wit;
 pub struct Request {
     /// `GET`, `POST`, `PUT`, ...
     pub method: String,
-    /// An absolute `http://` or `https://` URL.
+    /// An absolute `http://` URL (`https://` is not available to plugins yet).
     pub url: String,
     /// Header names and values, in order.
     pub headers: Vec<(String, String)>,
