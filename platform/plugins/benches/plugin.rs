@@ -10,7 +10,10 @@
 //!    the plugin's run and the `PluginDone` decision, against the same two decisions with the
 //!    outcome given — interleaved in the same run, first as engine decisions alone, then as
 //!    stored transitions (`move_dossier`) on SQLite and, when it answers, PostgreSQL (target:
-//!    the plugin adds ≤ 10% to the stored transition).
+//!    the plugin adds ≤ 10% to the stored transition). The stored transitions come in four
+//!    kinds, rotated: the plugin run and its record stored with the result (what the plugin
+//!    worker does), the plugin run without the record, the outcome given, and the outcome given
+//!    after a busy pause as long as a plugin run (a control: what merely waiting costs).
 //!
 //! Knobs: `BENCH_CALLS` (sequential calls measured, default 20,000), `BENCH_TRANSITIONS` (engine
 //! transitions of each kind, default 5,000), `BENCH_STORED` (stored transitions of each kind,
@@ -42,6 +45,7 @@ const PROCEDURE_FILE: &str = "procedures/chung-thuc-ban-sao-tu-ban-chinh.yaml";
 const CASE: &str = "ban-sao-giay";
 const PIN: &str = "fee-calculator@1.0.0";
 const STEP: &str = "tinh-phi";
+const TABLE: &str = "phi-chung-thuc-ban-sao";
 const DESK: &str = "trung-tam-phvhcc-phuong-sai-gon";
 
 fn repo() -> PathBuf {
@@ -124,16 +128,25 @@ impl Fixture {
             .unwrap_or_else(|d| panic!("the manifest: {d}"));
         let loaded = host.load(m, example.wasm).expect("the component loads");
 
-        let mut tables = BTreeMap::new();
-        let path = format!(
-            "{}/fee-calculator/tables/phi-chung-thuc-ban-sao.json",
-            motcua_plugin_examples::EXAMPLES_DIR
-        );
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        tables.insert(
-            "phi-chung-thuc-ban-sao".to_owned(),
-            serde_json::from_str(&text).expect("the fee table"),
-        );
+        // The tenant's reference data, as the platform hands it to plugins; the example's fee
+        // table when the tenant declares none.
+        let mut tables: BTreeMap<String, Value> = bundle
+            .manifest
+            .reference
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        if !tables.contains_key(TABLE) {
+            let path = format!(
+                "{}/fee-calculator/tables/{TABLE}.json",
+                motcua_plugin_examples::EXAMPLES_DIR
+            );
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            tables.insert(
+                TABLE.to_owned(),
+                serde_json::from_str(&text).expect("the fee table"),
+            );
+        }
 
         let form = json!({
             "nguoi_yeu_cau_ho_ten": "Nguyễn Văn An",
@@ -314,6 +327,7 @@ struct Calls {
     /// Median of the rest: the slots, the outcome's check, the store's drop.
     outside_median: Duration,
     fuel: u64,
+    peak_memory: u64,
 }
 
 /// `n` sequential calls; each one's latency as its caller sees it.
@@ -321,7 +335,7 @@ async fn sequential(fx: &Fixture, input: &Input, n: usize) -> Calls {
     let mut latencies = Vec::with_capacity(n);
     let mut inside = Vec::with_capacity(n);
     let mut outside = Vec::with_capacity(n);
-    let mut fuel = 0;
+    let (mut fuel, mut peak_memory) = (0, 0);
     let start = Instant::now();
     for _ in 0..n {
         let t = Instant::now();
@@ -334,6 +348,7 @@ async fn sequential(fx: &Fixture, input: &Input, n: usize) -> Calls {
         }
         inside.push(Duration::from_micros(run.duration_us));
         fuel = run.fuel_used;
+        peak_memory = run.peak_memory;
         black_box(run);
     }
     let per_second = n as f64 / start.elapsed().as_secs_f64();
@@ -344,6 +359,7 @@ async fn sequential(fx: &Fixture, input: &Input, n: usize) -> Calls {
         inside_median: median(&mut inside),
         outside_median: median(&mut outside),
         fuel,
+        peak_memory,
     }
 }
 
@@ -358,13 +374,14 @@ async fn concurrent(fx: &Arc<Fixture>, input: &Input, n: usize, tasks: usize) ->
         .collect();
     let mut sorted = Vec::with_capacity(n);
     let (mut inside, mut outside) = (Vec::new(), Vec::new());
-    let mut fuel = 0;
+    let (mut fuel, mut peak_memory) = (0, 0);
     for h in handles {
         let c = h.await.expect("a calling task");
         sorted.extend(c.sorted);
         inside.push(c.inside_median);
         outside.push(c.outside_median);
         fuel = c.fuel;
+        peak_memory = c.peak_memory;
     }
     let per_second = (n / tasks * tasks) as f64 / start.elapsed().as_secs_f64();
     sorted.sort_unstable();
@@ -374,6 +391,7 @@ async fn concurrent(fx: &Arc<Fixture>, input: &Input, n: usize, tasks: usize) ->
         inside_median: median(&mut inside),
         outside_median: median(&mut outside),
         fuel,
+        peak_memory,
     }
 }
 
@@ -616,28 +634,37 @@ async fn move_once(
     (d, decided.expect("decided"))
 }
 
-struct Stored {
-    /// The plugin run, its result stored with the run's record (what the platform does).
-    with: Vec<Duration>,
-    /// The plugin run, its result stored without the record.
-    unrecorded: Vec<Duration>,
-    /// The result given.
-    without: Vec<Duration>,
-    /// The result given after a busy pause as long as the plugin's run (a control: what the
-    /// database's threads lose by idling meanwhile).
-    paused: Vec<Duration>,
-    /// The pause: the median of the plugin's run alone.
-    pause: Duration,
-    /// One stored move alone (the desk's forward of the "without" transitions).
-    one_move: Vec<Duration>,
+/// The times of one kind of stored transition.
+#[derive(Default)]
+struct Parts {
+    /// The whole transition.
+    total: Vec<Duration>,
+    /// The desk's forward (the first stored move).
+    first: Vec<Duration>,
+    /// Between the moves: the plugin's input, run and result (or the pause).
+    middle: Vec<Duration>,
+    /// The `PluginDone` move.
+    second: Vec<Duration>,
 }
 
-/// The three kinds of stored transition, interleaved.
+struct Stored {
+    /// By [`Kind`].
+    parts: [Parts; 4],
+    /// The control's pause: the median of the plugin's run alone.
+    pause: Duration,
+}
+
+/// The kinds of stored transition, interleaved.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
+    /// The plugin run, its result stored with the run's record (what the platform does).
     Recorded,
+    /// The plugin run, its result stored without the record.
     Unrecorded,
+    /// The result given.
     Given,
+    /// The result given after a busy pause as long as the plugin's run (a control: what the
+    /// database's threads lose by idling meanwhile).
     Paused,
 }
 
@@ -675,11 +702,7 @@ async fn stored_transitions(
             state: &view_state,
             form: &fx.form,
         };
-        let input = fx.input(
-            &view,
-            json!({ "table": "phi-chung-thuc-ban-sao", "rows": "giay_to" }),
-            at_desk,
-        );
+        let input = fx.input(&view, json!({ "table": TABLE, "rows": "giay_to" }), at_desk);
         let mut runs = Vec::with_capacity(500);
         for _ in 0..500 {
             let t = Instant::now();
@@ -690,11 +713,7 @@ async fn stored_transitions(
     };
     let db = Db { fx, store, tenant };
     let mut out = Stored {
-        with: Vec::with_capacity(n),
-        unrecorded: Vec::with_capacity(n),
-        without: Vec::with_capacity(n),
-        one_move: Vec::with_capacity(n),
-        paused: Vec::with_capacity(n),
+        parts: Default::default(),
         pause,
     };
     for (i, group) in codes.chunks(kinds.len()).enumerate() {
@@ -704,6 +723,7 @@ async fn stored_transitions(
             let t = Instant::now();
             let (stored, d1) = move_once(&db, code, &forward, &receiver, at_desk, None).await;
             let first = t.elapsed();
+            let between = Instant::now();
             let (command, record) = if plugin {
                 let text = stored.code.to_string();
                 let view = DossierView {
@@ -725,20 +745,18 @@ async fn stored_transitions(
                 }
                 (given.clone(), None)
             };
+            let middle = between.elapsed();
+            let last = Instant::now();
             move_once(&db, code, &command, &system, at_done, record).await;
-            let elapsed = t.elapsed();
+            let (second, total) = (last.elapsed(), t.elapsed());
             if i < warm {
                 continue;
             }
-            match kind {
-                Kind::Recorded => out.with.push(elapsed),
-                Kind::Unrecorded => out.unrecorded.push(elapsed),
-                Kind::Given => {
-                    out.without.push(elapsed);
-                    out.one_move.push(first);
-                }
-                Kind::Paused => out.paused.push(elapsed),
-            }
+            let p = &mut out.parts[kind as usize];
+            p.total.push(total);
+            p.first.push(first);
+            p.middle.push(middle);
+            p.second.push(second);
         }
     }
     out
@@ -836,7 +854,7 @@ fn calls_report(fx: &Arc<Fixture>, rt: &tokio::runtime::Runtime, calls: usize) {
             state: &view_state,
             form: &fx.form,
         },
-        json!({ "table": "phi-chung-thuc-ban-sao", "rows": "giay_to" }),
+        json!({ "table": TABLE, "rows": "giay_to" }),
         fx.t0,
     );
     let fx = Arc::clone(fx);
@@ -900,6 +918,11 @@ fn calls_report(fx: &Arc<Fixture>, rt: &tokio::runtime::Runtime, calls: usize) {
         "(slots, outcome check, store drop)",
     );
     r.row("fuel per call", seq.fuel.to_string(), "");
+    r.row(
+        "peak linear memory per call",
+        format!("{} KiB", seq.peak_memory / 1024),
+        "",
+    );
     r.print("1. fee-calculator through Host::run (fresh store from the pre-instantiated template on the pooling allocator, call, drop)");
 }
 
@@ -983,38 +1006,42 @@ fn transitions_report(
         };
         r.row(
             format!("{name}, stored (move_dossier), {stored} of each"),
-            "",
-            "",
+            "total",
+            "= desk move + between + PluginDone move (medians)",
         );
-        r.row(
-            "  one stored move, median",
-            micros(median(&mut s.one_move)),
-            "",
-        );
-        r.row(
-            "  with the plugin, run recorded (as the worker does), median",
-            micros(median(&mut s.with)),
-            "",
-        );
-        r.row(
-            "  with the plugin, run not recorded, median",
-            micros(median(&mut s.unrecorded)),
-            "",
-        );
-        r.row(
-            "  outcome given: two stored moves, median",
-            micros(median(&mut s.without)),
-            "",
-        );
-        r.row(
-            format!(
-                "  outcome given after a {:.0} µs busy pause (control), median",
-                us(s.pause)
+        let labels = [
+            (
+                Kind::Recorded,
+                "with the plugin, run recorded (as the worker does)".to_owned(),
             ),
-            micros(median(&mut s.paused)),
-            "",
-        );
-        let ratio = overhead(&mut s.with, &mut s.without);
+            (
+                Kind::Unrecorded,
+                "with the plugin, run not recorded".to_owned(),
+            ),
+            (Kind::Given, "outcome given".to_owned()),
+            (
+                Kind::Paused,
+                format!(
+                    "outcome given after a {:.0} µs busy pause (control)",
+                    us(s.pause)
+                ),
+            ),
+        ];
+        for (kind, label) in labels {
+            let p = &mut s.parts[kind as usize];
+            r.row(
+                format!("  {label}"),
+                micros(median(&mut p.total)),
+                format!(
+                    "= {:.0} + {:.0} + {:.0} µs",
+                    us(median(&mut p.first)),
+                    us(median(&mut p.middle)),
+                    us(median(&mut p.second))
+                ),
+            );
+        }
+        let [recorded, unrecorded, given, paused] = &mut s.parts;
+        let ratio = overhead(&mut recorded.total, &mut given.total);
         r.row(
             "  plugin overhead (with − without) / without",
             percent(ratio),
@@ -1022,12 +1049,12 @@ fn transitions_report(
         );
         r.row(
             "  the same, the run not recorded",
-            percent(overhead(&mut s.unrecorded, &mut s.without)),
+            percent(overhead(&mut unrecorded.total, &mut given.total)),
             "",
         );
         r.row(
             "  the same, a busy pause instead of the plugin (control)",
-            percent(overhead(&mut s.paused, &mut s.without)),
+            percent(overhead(&mut paused.total, &mut given.total)),
             "",
         );
     }

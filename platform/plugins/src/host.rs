@@ -123,7 +123,11 @@ pub fn engine_config(config: &HostConfig) -> Config {
         .total_stacks(slots)
         .max_memories_per_component(2)
         .max_memory_size(usize::try_from(config.ceiling.memory_bytes).unwrap_or(usize::MAX))
-        .max_unused_warm_slots(config.max_concurrent.max(1));
+        .max_unused_warm_slots(config.max_concurrent.max(1))
+        // A step's working set is small: resetting the first pages of a reused slot by hand is
+        // cheaper than giving them back to the kernel and faulting them in again next call.
+        .linear_memory_keep_resident(2 * 1024 * 1024)
+        .table_keep_resident(64 * 1024);
     c.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     c
 }
