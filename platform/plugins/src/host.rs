@@ -127,7 +127,9 @@ pub fn engine_config(config: &HostConfig) -> Config {
         // A step's working set is small: resetting the first pages of a reused slot by hand is
         // cheaper than giving them back to the kernel and faulting them in again next call.
         .linear_memory_keep_resident(2 * 1024 * 1024)
-        .table_keep_resident(64 * 1024);
+        .table_keep_resident(64 * 1024)
+        // Where the kernel can tell which pages a call dirtied (Linux 6.7+), reset only those.
+        .pagemap_scan(wasmtime::Enabled::Auto);
     c.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     c
 }
