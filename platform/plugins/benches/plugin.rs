@@ -33,7 +33,7 @@ use motcua_core::dossier::{Applicant, ApplicantKind, Channel};
 use motcua_core::plugin::PluginInstall;
 use motcua_core::tenant::{SourceFile, TenantBundle};
 use motcua_plugins::{Context, Host, HostConfig, Input, Limits, Loaded, Outcome, Run, manifest};
-use motcua_store::dossiers::{self, Change, Dossier, NewDossier, OutboxMessage};
+use motcua_store::dossiers::{self, Change, Dossier, NewDossier};
 use motcua_store::history::NewEvent;
 use motcua_store::{Store, StoreOptions, TenantId, tenants};
 use motcua_workflow::engine::{self, Actor, Command, Decision, DossierState, Event, Inputs};
@@ -463,59 +463,14 @@ async fn engine_transitions(fx: &Fixture, n: usize) -> (Vec<Duration>, Vec<Durat
     (with, without)
 }
 
-/// What storage writes for a decision: the platform's own mapping (`motcua-web`'s
-/// `change_from`), repeated here so that the bench does not depend on the web crate.
+/// What storage writes for a decision: the platform's own mapping.
 fn change_from(
     d: &Decision,
     actor: &str,
     now: DateTime<Utc>,
     code: Option<&DossierCode>,
 ) -> Change {
-    let mut events = Vec::with_capacity(d.events.len());
-    let mut outbox = Vec::new();
-    let dossier = code.map(ToString::to_string);
-    for event in &d.events {
-        let mut payload = serde_json::to_value(event).unwrap_or_default();
-        let kind = payload
-            .as_object_mut()
-            .and_then(|m| m.remove("type"))
-            .and_then(|t| t.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        match event {
-            Event::Notified { recipients, step } => outbox.push(OutboxMessage {
-                topic: "notification".to_owned(),
-                payload: json!({ "dossier": dossier, "procedure": "2.000815", "recipients": recipients, "step": step, "status": d.state.status.as_str() }),
-            }),
-            Event::PluginRequested { step, plugin, config } => outbox.push(OutboxMessage {
-                topic: "plugin".to_owned(),
-                payload: json!({ "dossier": dossier, "procedure": "2.000815", "step": step, "plugin": plugin, "config": config }),
-            }),
-            _ => {}
-        }
-        events.push(NewEvent {
-            at: now,
-            actor: actor.to_owned(),
-            kind,
-            payload,
-        });
-    }
-    let state = &d.state;
-    Change {
-        state: serde_json::to_value(state).unwrap_or_default(),
-        status: state.status,
-        due_at: state.clock.due,
-        closed_at: state.closed.as_ref().map(|c| c.at),
-        events,
-        outbox,
-        procedure_version: None,
-        next_timer_at: state
-            .tokens
-            .iter()
-            .flat_map(|t| t.timers.iter())
-            .filter(|p| !p.fired)
-            .map(|p| p.at)
-            .min(),
-    }
+    motcua_web::handling::change_from(d, actor, now, code, "2.000815")
 }
 
 /// A store with the tenant applied; `None` (with why) when the database cannot be reached.
