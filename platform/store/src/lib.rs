@@ -16,6 +16,7 @@ pub mod entity;
 pub mod history;
 mod migration;
 pub mod plugins;
+pub mod policies;
 pub mod procedures;
 pub mod tenants;
 

@@ -9,6 +9,7 @@ mod m0002_row_level_security;
 mod m0003_workflow;
 mod m0004_timers;
 mod m0005_plugins;
+mod m0006_policies;
 
 use sea_orm_migration::prelude::*;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_workflow::Migration),
             Box::new(m0004_timers::Migration),
             Box::new(m0005_plugins::Migration),
+            Box::new(m0006_policies::Migration),
         ]
     }
 }
