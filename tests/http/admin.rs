@@ -1,4 +1,5 @@
-//! The procedure administration API: token, checks with positions, publishing a new version.
+//! The procedure administration API: who may use it, checks with positions, publishing a new
+//! version.
 
 use std::sync::Arc;
 
@@ -6,28 +7,42 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use motcua_store::cache::MemoryCache;
 use motcua_tests::{Backend, TestApp, backend_tests, permit_tenant, repo_root};
-use motcua_web::{AdminToken, WebConfig};
+use motcua_web::WebConfig;
 
 const HOST: &str = "dichvucong.thunghiem.localhost";
-const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+/// An API token of the test tenant with the procedure and plugin permissions.
+const TOKEN: &str = "mc_0123456789abcdef0123456789abcdef0123456789a";
+/// An API token of the test tenant that may only look.
+const VIEWER: &str = "mc_viewer6789abcdef0123456789abcdef0123456789a";
+/// An API token of another tenant, with every procedure permission there.
+const STRANGER: &str = "mc_stranger89abcdef0123456789abcdef0123456789";
 
 fn permit() -> String {
     std::fs::read_to_string(repo_root().join("platform/workflow/tests/procedures/permit.yaml"))
         .unwrap()
 }
 
-async fn app(backend: Backend, token: Option<&str>) -> TestApp {
-    let config = WebConfig {
-        admin_token: token.map(|t| AdminToken(t.to_owned())),
-        ..WebConfig::default()
-    };
-    TestApp::serving(
+async fn app(backend: Backend, _: Option<&str>) -> TestApp {
+    let app = TestApp::serving(
         backend,
         Arc::new(MemoryCache::default()),
-        config,
-        vec![permit_tenant(None)],
+        WebConfig::default(),
+        vec![permit_tenant(None), motcua_tests::demo_bundle("thanhhoa")],
     )
-    .await
+    .await;
+    let all = [
+        "procedure:view",
+        "procedure:edit",
+        "procedure:publish",
+        "workflow:view",
+        "plugin:view",
+        "plugin:publish",
+    ];
+    app.api_token("thu-nghiem", TOKEN, &all).await;
+    app.api_token("thu-nghiem", VIEWER, &["procedure:view"])
+        .await;
+    app.api_token("thanhhoa", STRANGER, &all).await;
+    app
 }
 
 fn request(method: &str, path: &str, token: Option<&str>, body: String) -> Request<Body> {
@@ -42,47 +57,38 @@ fn request(method: &str, path: &str, token: Option<&str>, body: String) -> Reque
     r.body(Body::from(body)).unwrap()
 }
 
-async fn the_api_needs_its_token(backend: Backend) {
-    let off = app(backend, None).await;
-    let r = off
-        .send(request(
-            "POST",
-            "/api/v1/admin/procedures/check",
-            Some(TOKEN),
-            permit(),
-        ))
-        .await;
-    assert_eq!(
-        r.status,
-        StatusCode::NOT_FOUND,
-        "no token configured: no API"
-    );
-
-    let on = app(backend, Some(TOKEN)).await;
-    for token in [
-        None,
-        Some("wrong"),
-        Some("0123456789abcdef0123456789abcdeX"),
-    ] {
-        let r = on
-            .send(request(
-                "POST",
-                "/api/v1/admin/procedures/check",
-                token,
-                permit(),
-            ))
-            .await;
-        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{token:?}");
-        assert_eq!(r.json()["error"]["code"], "unauthorized");
+async fn the_api_needs_a_permitted_caller(backend: Backend) {
+    let app = app(backend, None).await;
+    let check = |token: Option<&'static str>| {
+        request("POST", "/api/v1/admin/procedures/check", token, permit())
+    };
+    // Nobody, an unknown token, another tenant's token: 401, nothing else.
+    for token in [None, Some("mc_wrong"), Some(STRANGER)] {
+        let r = app.send(check(token)).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{token:?}: {}", r.body);
+        assert!(r.json()["error"]["code"].is_string());
+        assert!(r.json().get("code").is_none());
     }
-    let r = on
+    // A token of the tenant without the permission: 403, naming what is missing.
+    let r = app.send(check(Some(VIEWER))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "forbidden");
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("procedure:edit")
+    );
+    let r = app
         .send(request(
-            "POST",
-            "/api/v1/admin/procedures/check",
-            Some(TOKEN),
-            permit(),
+            "GET",
+            "/api/v1/admin/procedures/1.009994/versions",
+            Some(VIEWER),
+            String::new(),
         ))
         .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app.send(check(Some(TOKEN))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["code"], "1.009994");
 }
@@ -295,7 +301,7 @@ async fn plugins_are_checked_then_published_once_per_version(backend: Backend) {
 }
 
 backend_tests!(
-    the_api_needs_its_token,
+    the_api_needs_a_permitted_caller,
     checks_report_every_problem_at_its_line,
     publishing_makes_a_new_current_version,
     plugins_are_checked_then_published_once_per_version,

@@ -2,8 +2,12 @@
 
 mod admin;
 mod api;
+mod authorization;
+mod dev_sign_in;
 mod handling;
 mod health;
 mod hosts;
+mod officials;
 mod pages;
 mod plugins;
+mod sign_in;

@@ -1,5 +1,6 @@
 //! Storage tests, each on SQLite and on PostgreSQL.
 
+mod accounts;
 mod cache;
 mod codes;
 mod dossiers;

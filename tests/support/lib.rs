@@ -23,6 +23,8 @@ use motcua_web::{AppState, WebConfig, app, metrics_handle};
 use sea_orm::{ConnectionTrait, Database};
 use tower::ServiceExt;
 
+pub mod oidc;
+
 /// Which database a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -285,7 +287,12 @@ impl TestApp {
         let sites = Arc::new(Sites::new(motcua_core::tenant::DomainSuffix::development()));
         let clashes = sites.replace(tenants::load_all(&db.store).await.expect("tenants load"));
         assert!(clashes.is_empty(), "{clashes:?}");
+        let authz =
+            motcua_authz::Authz::load(db.store.clone(), sites.all().iter().map(|s| s.authz_ref()))
+                .await
+                .expect("the policies load");
         let state = AppState {
+            authz,
             store: db.store.clone(),
             cache,
             sites,
@@ -294,6 +301,9 @@ impl TestApp {
             plugins: motcua_plugins::Host::shared().expect("the plugin host starts"),
             loaded: motcua_web::plugins::loaded_cache(),
             plugin_wake: std::sync::Arc::default(),
+            citizen_sign_in: None,
+            dev_oidc: None,
+            sessions: motcua_web::session::Sessions::default(),
             config: Arc::new(config),
         };
         Self {
@@ -301,6 +311,31 @@ impl TestApp {
             state,
             db,
         }
+    }
+
+    /// Stores an API token of tenant `slug` whose secret is `secret` (`mc_...`) with `scopes`
+    /// (`object:action`), as an administrator would create it.
+    pub async fn api_token(&self, slug: &str, secret: &str, scopes: &[&str]) -> i64 {
+        use sha2::Digest;
+        let tenant = tenants::load(&self.db.store, slug)
+            .await
+            .expect("tenant")
+            .expect("the tenant exists")
+            .id;
+        motcua_store::api_tokens::create(
+            &self.db.store,
+            tenant,
+            &motcua_store::api_tokens::NewToken {
+                name: "test".to_owned(),
+                secret_sha256: hex::encode(sha2::Sha256::digest(secret.as_bytes())),
+                scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+                created_by: None,
+                expires_at: None,
+            },
+        )
+        .await
+        .expect("the token is stored")
+        .id
     }
 
     /// Sends a request.

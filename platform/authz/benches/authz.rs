@@ -204,7 +204,7 @@ async fn main() {
     }
     say(format!(
         "set-up: {TENANTS} tenants × {DIVISIONS} divisions, {} assignments in {:.1?}",
-        TENANTS * (OFFICIALS + 2),
+        TENANTS * (DIVISIONS * OFFICIALS + 2),
         setup.elapsed()
     ));
 

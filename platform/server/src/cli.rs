@@ -52,6 +52,12 @@ pub enum Command {
     /// Test, inspect, publish and replay plugins.
     #[command(subcommand)]
     Plugin(crate::plugin_cmd::PluginCommand),
+    /// Create and manage a tenant's officials' accounts.
+    #[command(subcommand)]
+    Account(crate::account_cmd::AccountCommand),
+    /// Create and manage platform operators' accounts.
+    #[command(subcommand)]
+    Operator(crate::account_cmd::OperatorCommand),
 }
 
 /// `motcua tenant ...`
@@ -160,6 +166,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Calendar(cmd) => calendar(&config, cmd).await,
         Command::Workflow(cmd) => crate::workflow_cmd::run(&config, cmd).await,
         Command::Plugin(cmd) => crate::plugin_cmd::run(&config, cmd).await,
+        Command::Account(cmd) => crate::account_cmd::run_account(&config, cmd).await,
+        Command::Operator(cmd) => crate::account_cmd::run_operator(&config, cmd).await,
     }
 }
 

@@ -63,17 +63,105 @@ pub struct Config {
     pub tenants: Tenants,
     /// Logging.
     pub log: Log,
-    /// The procedure administration API.
-    pub admin: Admin,
+    /// Citizens' sign-in through the national portal's single sign-on.
+    pub citizen_sign_in: CitizenSignIn,
 }
 
-/// `admin:` settings.
-#[derive(Clone, Debug, Default, Deserialize)]
+/// `citizen_sign_in:` settings: citizens' and businesses' sign-in through the national portal's
+/// single sign-on (an OpenID Connect provider, one per platform).
+#[derive(Clone, Debug, Deserialize)]
 #[serde(default)]
-pub struct Admin {
-    /// Bearer token of the procedure administration API (`/api/v1/admin/...`); the API is off
-    /// without one. At least 32 characters.
-    pub token: Option<Secret>,
+pub struct CitizenSignIn {
+    /// Use the built-in development provider (`/dev-oidc/` on the node, demo citizens, no
+    /// password). Default: yes in development when no issuer is set. Refused in production.
+    pub development_provider: Option<bool>,
+    /// The provider's issuer identifier; https (http only on loopback in production).
+    pub issuer: Option<String>,
+    /// The platform's client id at the provider.
+    pub client_id: Option<String>,
+    /// The platform's client secret at the provider.
+    pub client_secret: Option<Secret>,
+    /// `basic` (client_secret_basic, the default) or `post` (client_secret_post).
+    pub client_auth: ClientAuth,
+    /// Levels of assurance to request (`acr_values`), a list or a space-separated string;
+    /// empty requests none and accepts any.
+    pub acr_values: Words,
+    /// Known levels of assurance from the lowest to the highest; a higher level than the lowest
+    /// requested is accepted.
+    pub acr_order: Words,
+    /// The claim that carries the citizen identity number.
+    pub citizen_id_claim: String,
+    /// Scopes to request (`openid` always is).
+    pub scopes: Words,
+}
+
+impl Default for CitizenSignIn {
+    fn default() -> Self {
+        Self {
+            development_provider: None,
+            issuer: None,
+            client_id: None,
+            client_secret: None,
+            client_auth: ClientAuth::Basic,
+            acr_values: Words::of(&["LoA2"]),
+            acr_order: Words::of(&["LoA1", "LoA2", "LoA3", "LoA4"]),
+            citizen_id_claim: "citizen_id".to_owned(),
+            scopes: Words::of(&["openid", "profile"]),
+        }
+    }
+}
+
+/// How the platform authenticates at the provider's token endpoint.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClientAuth {
+    /// `client_secret_basic`.
+    #[default]
+    Basic,
+    /// `client_secret_post`.
+    Post,
+}
+
+/// A list of words, written as a YAML list or as one string separated by spaces or commas (as an
+/// environment variable must be).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Words(pub Vec<String>);
+
+impl Words {
+    fn of(words: &[&str]) -> Self {
+        Self(words.iter().map(|w| (*w).to_owned()).collect())
+    }
+}
+
+impl<'de> Deserialize<'de> for Words {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            List(Vec<String>),
+            Text(String),
+        }
+        Ok(Self(match Option::<Raw>::deserialize(d)? {
+            None => Vec::new(),
+            Some(Raw::List(list)) => list,
+            Some(Raw::Text(text)) => text
+                .split([' ', ','])
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        }))
+    }
+}
+
+/// Who signs citizens in.
+#[derive(Debug)]
+pub enum SignInProvider {
+    /// Nobody: sign-in is off.
+    Off,
+    /// The built-in development provider (development mode only).
+    Development,
+    /// A real provider (the national portal).
+    Provider(motcua_web::oidc::Settings),
 }
 
 /// `http:` settings.
@@ -239,18 +327,76 @@ impl Config {
         })
     }
 
+    /// Who signs citizens in, or why the settings are refused: production refuses the
+    /// development provider and an `http://` issuer other than loopback.
+    pub fn citizen_sign_in(&self) -> anyhow::Result<SignInProvider> {
+        let s = &self.citizen_sign_in;
+        let development = s
+            .development_provider
+            .unwrap_or(self.mode == Mode::Development && s.issuer.is_none());
+        if development {
+            if self.mode == Mode::Production {
+                bail!(
+                    "citizen_sign_in.development_provider signs made-up citizens in without a password; production refuses it (configure the national portal: citizen_sign_in.issuer, client_id, client_secret)"
+                );
+            }
+            if s.issuer.is_some() {
+                bail!(
+                    "citizen_sign_in: set either issuer (a real provider) or development_provider, not both"
+                );
+            }
+            return Ok(SignInProvider::Development);
+        }
+        let Some(issuer) = s.issuer.as_deref() else {
+            return Ok(SignInProvider::Off);
+        };
+        let url = url::Url::parse(issuer)
+            .with_context(|| format!("citizen_sign_in.issuer `{issuer}` is not a URL"))?;
+        let loopback = match url.host() {
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        };
+        match url.scheme() {
+            "https" => {}
+            "http" if loopback || self.mode == Mode::Development => {}
+            "http" => bail!(
+                "citizen_sign_in.issuer `{issuer}` is plain http; production needs https (http only on loopback)"
+            ),
+            other => bail!("citizen_sign_in.issuer `{issuer}`: unsupported scheme `{other}`"),
+        }
+        let client_id = s
+            .client_id
+            .clone()
+            .filter(|c| !c.is_empty())
+            .context("citizen_sign_in.issuer is set but citizen_sign_in.client_id is not")?;
+        let client_secret = s
+            .client_secret
+            .as_ref()
+            .filter(|c| !c.expose().is_empty())
+            .context("citizen_sign_in.issuer is set but citizen_sign_in.client_secret is not (MOTCUA__CITIZEN_SIGN_IN__CLIENT_SECRET)")?;
+        if s.citizen_id_claim.is_empty() {
+            bail!("citizen_sign_in.citizen_id_claim is empty");
+        }
+        Ok(SignInProvider::Provider(motcua_web::oidc::Settings {
+            issuer: issuer.to_owned(),
+            client_id,
+            client_secret: motcua_web::oidc::ClientSecret(client_secret.expose().to_owned()),
+            client_auth: match s.client_auth {
+                ClientAuth::Basic => motcua_web::oidc::ClientAuth::Basic,
+                ClientAuth::Post => motcua_web::oidc::ClientAuth::Post,
+            },
+            acr_values: s.acr_values.0.clone(),
+            acr_order: s.acr_order.0.clone(),
+            citizen_id_claim: s.citizen_id_claim.clone(),
+            scopes: s.scopes.0.clone(),
+        }))
+    }
+
     /// Refuses combinations that must not reach production.
     pub fn check(&self) -> anyhow::Result<()> {
-        if self
-            .admin
-            .token
-            .as_ref()
-            .is_some_and(|t| t.expose().len() < 32)
-        {
-            bail!(
-                "admin.token must be at least 32 characters (generate one with `openssl rand -hex 32`)"
-            );
-        }
+        self.citizen_sign_in()?;
         if self.mode == Mode::Production {
             if self.domain_suffix()?.as_str() == "localhost" {
                 bail!(
@@ -440,5 +586,130 @@ mod tests {
         .unwrap();
         let err = loaded.config.check().unwrap_err().to_string();
         assert!(err.contains("database.url"), "{err}");
+    }
+
+    fn with_env(env: &[(&str, &str)]) -> Config {
+        load(&Sources {
+            env: env
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            ..Sources::default()
+        })
+        .unwrap()
+        .config
+    }
+
+    const PRODUCTION: [(&str, &str); 3] = [
+        ("MOTCUA__MODE", "production"),
+        ("MOTCUA__DATABASE__URL", "postgres://db/motcua"),
+        ("MOTCUA__DOMAINS__SUFFIX", "gov.vn"),
+    ];
+
+    #[test]
+    fn the_development_provider_is_the_demo_default_and_refused_in_production() {
+        assert!(matches!(
+            with_env(&[]).citizen_sign_in().unwrap(),
+            SignInProvider::Development
+        ));
+        let c = with_env(&[("MOTCUA__CITIZEN_SIGN_IN__DEVELOPMENT_PROVIDER", "false")]);
+        assert!(matches!(c.citizen_sign_in().unwrap(), SignInProvider::Off));
+        let c = with_env(&PRODUCTION);
+        assert!(matches!(c.citizen_sign_in().unwrap(), SignInProvider::Off));
+        c.check().unwrap();
+        let mut env = PRODUCTION.to_vec();
+        env.push(("MOTCUA__CITIZEN_SIGN_IN__DEVELOPMENT_PROVIDER", "true"));
+        let err = with_env(&env).check().unwrap_err().to_string();
+        assert!(err.contains("production refuses it"), "{err}");
+    }
+
+    #[test]
+    fn production_needs_an_https_issuer_or_loopback_and_credentials() {
+        let provider = |issuer: &str, secret: Option<&str>| {
+            let mut env = PRODUCTION.to_vec();
+            env.push(("MOTCUA__CITIZEN_SIGN_IN__ISSUER", issuer));
+            env.push(("MOTCUA__CITIZEN_SIGN_IN__CLIENT_ID", "motcua"));
+            if let Some(secret) = secret {
+                env.push(("MOTCUA__CITIZEN_SIGN_IN__CLIENT_SECRET", secret));
+            }
+            with_env(&env).citizen_sign_in()
+        };
+        let err = provider("http://sso.example.gov.vn", Some("s3cret"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("production needs https"), "{err}");
+        for fine in [
+            "https://sso.example.gov.vn",
+            "http://127.0.0.1:9000",
+            "http://localhost:9000/op",
+            "http://[::1]:9000",
+        ] {
+            let SignInProvider::Provider(s) = provider(fine, Some("s3cret")).unwrap() else {
+                panic!("{fine}: a provider");
+            };
+            assert_eq!(s.issuer, fine);
+            assert_eq!(s.client_secret.0, "s3cret");
+            assert!(
+                !format!("{s:?}").contains("s3cret"),
+                "the secret is never printed"
+            );
+        }
+        let err = provider("https://sso.example.gov.vn", None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("client_secret"), "{err}");
+        let err = provider("not a url", Some("s3cret"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not a URL"), "{err}");
+        let mut env = vec![
+            ("MOTCUA__CITIZEN_SIGN_IN__ISSUER", "http://sso.test"),
+            ("MOTCUA__CITIZEN_SIGN_IN__DEVELOPMENT_PROVIDER", "true"),
+        ];
+        let err = with_env(&env).citizen_sign_in().unwrap_err().to_string();
+        assert!(err.contains("not both"), "{err}");
+        env.pop();
+        env.push(("MOTCUA__CITIZEN_SIGN_IN__CLIENT_ID", "motcua"));
+        env.push(("MOTCUA__CITIZEN_SIGN_IN__CLIENT_SECRET", "s"));
+        assert!(
+            matches!(
+                with_env(&env).citizen_sign_in().unwrap(),
+                SignInProvider::Provider(_)
+            ),
+            "plain http is allowed in development"
+        );
+    }
+
+    #[test]
+    fn sign_in_lists_come_from_yaml_lists_or_environment_strings() {
+        let c = with_env(&[]);
+        assert_eq!(c.citizen_sign_in.acr_values.0, ["LoA2"]);
+        assert_eq!(c.citizen_sign_in.scopes.0, ["openid", "profile"]);
+        assert_eq!(c.citizen_sign_in.citizen_id_claim, "citizen_id");
+        let c = with_env(&[
+            ("MOTCUA__CITIZEN_SIGN_IN__ACR_VALUES", "LoA2 LoA3"),
+            ("MOTCUA__CITIZEN_SIGN_IN__SCOPES", "openid,profile,cccd"),
+            ("MOTCUA__CITIZEN_SIGN_IN__CITIZEN_ID_CLAIM", "cccd"),
+            ("MOTCUA__CITIZEN_SIGN_IN__CLIENT_AUTH", "post"),
+        ]);
+        assert_eq!(c.citizen_sign_in.acr_values.0, ["LoA2", "LoA3"]);
+        assert_eq!(c.citizen_sign_in.scopes.0, ["openid", "profile", "cccd"]);
+        assert_eq!(c.citizen_sign_in.citizen_id_claim, "cccd");
+        assert_eq!(c.citizen_sign_in.client_auth, ClientAuth::Post);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("motcua.yaml");
+        std::fs::write(
+            &file,
+            "citizen_sign_in:\n  acr_values: [LoA1]\n  acr_order: [LoA1, LoA2]\n",
+        )
+        .unwrap();
+        let c = load(&Sources {
+            file: Some(&file),
+            ..Sources::default()
+        })
+        .unwrap();
+        assert!(c.unknown.is_empty(), "{:?}", c.unknown);
+        assert_eq!(c.config.citizen_sign_in.acr_values.0, ["LoA1"]);
+        assert_eq!(c.config.citizen_sign_in.acr_order.0, ["LoA1", "LoA2"]);
     }
 }

@@ -5,6 +5,7 @@
 //! cache and the web application together, and runs them. `anyhow` is used here (and only here)
 //! because every error ends as a message to the operator.
 
+pub mod account_cmd;
 pub mod cli;
 pub mod config;
 mod logging;

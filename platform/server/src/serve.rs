@@ -7,19 +7,26 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use motcua_store::cache::{Cache, MemoryCache, RedisCache};
 use motcua_store::{Store, tenants};
+use motcua_web::dev_oidc::DevProvider;
+use motcua_web::oidc::RelyingParty;
 use motcua_web::sites::Sites;
 use motcua_web::{AppState, WebConfig, app, metrics_handle};
 
 use crate::cli::ready_store;
-use crate::config::Config;
+use crate::config::{Config, Mode, SignInProvider};
 use crate::tenant_dir::{self, DirError};
 
-/// Applies every tenant directory under the configured tenants directory (development start-up).
-async fn apply_tenant_dirs(store: &Store, config: &Config) -> anyhow::Result<()> {
+/// Applies every tenant directory under the configured tenants directory (development start-up);
+/// returns the manifests applied.
+async fn apply_tenant_dirs(
+    store: &Store,
+    config: &Config,
+) -> anyhow::Result<Vec<motcua_core::tenant::TenantManifest>> {
     let root = config.tenants_dir();
+    let mut applied = Vec::new();
     if !root.is_dir() {
         tracing::warn!(dir = %root.display(), "no tenants directory; serving the tenants already stored");
-        return Ok(());
+        return Ok(applied);
     }
     for dir in tenant_dir::list(&root)? {
         let bundle = match tenant_dir::read(&dir) {
@@ -35,15 +42,22 @@ async fn apply_tenant_dirs(store: &Store, config: &Config) -> anyhow::Result<()>
         if !plan.is_empty() {
             tracing::info!(tenant = %plan.slug, changes = plan.changes.len(), "applied tenant directory");
         }
+        applied.push(bundle.manifest);
     }
-    Ok(())
+    Ok(applied)
 }
 
 /// Builds the application state from the configuration: storage ready, tenants loaded.
 pub async fn state(config: &Config) -> anyhow::Result<AppState> {
     let store = ready_store(config).await?;
+    let mut demo = Vec::new();
     if config.apply_tenants_on_start() {
-        apply_tenant_dirs(&store, config).await?;
+        let applied = apply_tenant_dirs(&store, config).await?;
+        // The embedded demo's accounts, with a published password: development mode only.
+        if config.mode == Mode::Development {
+            crate::account_cmd::ensure_demo_accounts(&store, &applied).await?;
+            demo = applied;
+        }
     }
     let cache: Arc<dyn Cache> = match &config.cache.redis_url {
         Some(url) => Arc::new(
@@ -57,7 +71,23 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
     for clash in sites.replace(tenants::load_all(&store).await?) {
         tracing::error!(host = %clash.host, kept = %clash.kept, refused = %clash.refused, "two tenants claim one host");
     }
+    let (authz, _sync) = motcua_authz::Authz::start(
+        store.clone(),
+        sites.all().iter().map(|s| s.authz_ref()),
+        motcua_authz::SyncConfig {
+            redis_url: config
+                .cache
+                .redis_url
+                .as_ref()
+                .map(|u| u.expose().to_owned()),
+            check_every: Duration::from_secs(1),
+        },
+    )
+    .await
+    .context("loading authorization policies")?;
+    crate::account_cmd::ensure_demo_roles(&store, &authz, &demo).await?;
     Ok(AppState {
+        authz,
         store,
         cache,
         sites,
@@ -66,29 +96,60 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         plugins: motcua_plugins::Host::shared()?,
         loaded: motcua_web::plugins::loaded_cache(),
         plugin_wake: Arc::default(),
+        citizen_sign_in: None,
+        dev_oidc: None,
+        sessions: motcua_web::session::Sessions::default(),
         config: Arc::new(WebConfig {
             https: config.https(),
             lookup_per_minute: config.http.lookup_per_minute,
             trust_forwarded_for: config.http.trust_forwarded_for,
             max_body_bytes: config.http.max_body_bytes,
             request_timeout: Duration::from_secs(config.http.request_timeout_secs),
-            admin_token: config
-                .admin
-                .token
-                .as_ref()
-                .map(|t| motcua_web::AdminToken(t.expose().to_owned())),
         }),
     })
+}
+
+/// Sets up citizens' sign-in: the configured provider, or in development the built-in
+/// development provider served by this node (its issuer names the address the node listens on).
+fn citizen_sign_in(config: &Config, state: &mut AppState, addr: SocketAddr) -> anyhow::Result<()> {
+    let c = &config.citizen_sign_in;
+    let settings = match config.citizen_sign_in()? {
+        SignInProvider::Off => {
+            tracing::warn!(
+                "citizen sign-in is off: configure citizen_sign_in.issuer, client_id and client_secret"
+            );
+            return Ok(());
+        }
+        SignInProvider::Development => {
+            let dev = DevProvider::new(DevProvider::issuer_for(addr), &c.citizen_id_claim)?;
+            tracing::warn!(
+                issuer = dev.issuer(),
+                "DEVELOPMENT SIGN-IN enabled: demo citizens sign in without a password; this is not the national portal"
+            );
+            let settings = dev.relying_party_settings(
+                c.acr_values.0.clone(),
+                c.acr_order.0.clone(),
+                c.scopes.0.clone(),
+            );
+            state.dev_oidc = Some(dev);
+            settings
+        }
+        SignInProvider::Provider(settings) => settings,
+    };
+    tracing::info!(issuer = %settings.issuer, "citizen sign-in through OpenID Connect");
+    state.citizen_sign_in = Some(RelyingParty::new(settings)?);
+    Ok(())
 }
 
 /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let started = Instant::now();
-    let state = state(&config).await?;
+    let mut state = state(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.http.bind)
         .await
         .with_context(|| format!("listening on {}", config.http.bind))?;
     let addr = listener.local_addr()?;
+    citizen_sign_in(&config, &mut state, addr)?;
     let scheme = if config.https() { "https" } else { "http" };
     let port = if config.domain_suffix()?.as_str() == "localhost" {
         format!(":{}", addr.port())

@@ -293,7 +293,61 @@ fn serve_runs_the_demo_tenants_with_no_configuration() {
         .header("host", format!("e-services.moj.localhost:{port}"))
         .send()
         .unwrap();
-    assert!(home.text().unwrap().contains("<html lang=\"en\">"));
+    let home = home.text().unwrap();
+    assert!(home.contains("<html lang=\"en\">"));
+    assert!(
+        home.contains("href=\"/auth/sign-in?return=%2F\""),
+        "citizens can sign in"
+    );
+    // The demo's development sign-in provider, served by the node itself.
+    let discovery: serde_json::Value = client
+        .get(format!("{base}/dev-oidc/.well-known/openid-configuration"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(
+        discovery["issuer"],
+        format!("http://localhost:{port}/dev-oidc"),
+        "{discovery}"
+    );
+
+    // The demo's officials, with the published demo password.
+    let signed_in = client
+        .post(format!("{base}/api/v1/session"))
+        .header("host", format!("dichvucong.thanhhoa.localhost:{port}"))
+        .json(&serde_json::json!({"username": "demo.tiepnhan", "password": "demo-motcua-2026"}))
+        .send()
+        .unwrap();
+    assert_eq!(signed_in.status(), 200);
+    let body: serde_json::Value = signed_in.json().unwrap();
+    assert_eq!(body["status"], "signed_in", "{body}");
+    // The demo leader administers the tenant: it can see the role assignments, the desk cannot.
+    let host = format!("dichvucong.thanhhoa.localhost:{port}");
+    let session_of = |username: &str| {
+        let r = client
+            .post(format!("{base}/api/v1/session"))
+            .header("host", &host)
+            .json(&serde_json::json!({"username": username, "password": "demo-motcua-2026"}))
+            .send()
+            .unwrap();
+        r.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    for (username, expected) in [("demo.lanhdao", 200), ("demo.tiepnhan", 403)] {
+        let r = client
+            .get(format!("{base}/api/v1/admin/assignments"))
+            .header("host", &host)
+            .header("cookie", session_of(username))
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), expected, "{username}");
+    }
 
     // SIGTERM: a graceful stop.
     let pid = child.id().to_string();
@@ -311,6 +365,14 @@ fn serve_runs_the_demo_tenants_with_no_configuration() {
     assert!(
         log.contains("http://dichvucong.thanhhoa.localhost:"),
         "the URLs are announced:\n{log}"
+    );
+    assert!(
+        log.contains("DEVELOPMENT SIGN-IN enabled"),
+        "the development provider is announced loudly:\n{log}"
+    );
+    assert!(
+        log.contains("DEMO ACCOUNTS") && log.contains("demo-motcua-2026"),
+        "the demo accounts are announced loudly:\n{log}"
     );
 }
 
@@ -361,6 +423,45 @@ fn serve_in_production_mode_on_postgresql_and_redis() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
+    // The first accounts, from the command line: a password read from standard input.
+    let create = |args: &[&str], password: &str| {
+        let mut child = run(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(
+            child.stdin.as_mut().unwrap(),
+            format!("{password}\n").as_bytes(),
+        )
+        .unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    create(
+        &[
+            "account",
+            "create",
+            "--tenant",
+            "thanhhoa",
+            "lan.nguyen",
+            "--password-stdin",
+        ],
+        "trăm năm trong cõi người ta",
+    );
+    create(
+        &[
+            "operator",
+            "create",
+            "an.tran",
+            "--name",
+            "Trần Văn An",
+            "--password-stdin",
+        ],
+        "chữ tài chữ mệnh khéo là ghét nhau",
+    );
+
     let mut child = run(&["serve", "--bind", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -401,6 +502,51 @@ fn serve_in_production_mode_on_postgresql_and_redis() {
         404,
         "development hosts do not exist in production"
     );
+    let dev_provider = client
+        .get(format!("{base}/dev-oidc/.well-known/openid-configuration"))
+        .header("host", "dichvucong.thanhhoa.gov.vn")
+        .send()
+        .unwrap();
+    assert_eq!(
+        dev_provider.status(),
+        404,
+        "no development sign-in in production"
+    );
+
+    // Accounts: no demo accounts in production; the created ones must change their password.
+    let sign_in = |body: serde_json::Value| {
+        client
+            .post(format!("{base}/api/v1/session"))
+            .header("host", "dichvucong.thanhhoa.gov.vn")
+            .json(&body)
+            .send()
+            .unwrap()
+    };
+    let demo =
+        sign_in(serde_json::json!({"username": "demo.tiepnhan", "password": "demo-motcua-2026"}));
+    assert_eq!(demo.status(), 401, "no demo accounts in production");
+    let official = sign_in(
+        serde_json::json!({"username": "lan.nguyen", "password": "trăm năm trong cõi người ta"}),
+    );
+    assert_eq!(official.status(), 200);
+    let cookie = official
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.starts_with("__Host-motcua=") && cookie.contains("; Secure"),
+        "{cookie}"
+    );
+    let body: serde_json::Value = official.json().unwrap();
+    assert_eq!(body["status"], "password_change_required", "{body}");
+    let operator = sign_in(
+        serde_json::json!({"username": "an.tran", "password": "chữ tài chữ mệnh khéo là ghét nhau", "operator": true}),
+    );
+    let body: serde_json::Value = operator.json().unwrap();
+    assert_eq!(body["principal"]["name"], "Trần Văn An", "{body}");
 
     let pid = child.id().to_string();
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
@@ -416,6 +562,7 @@ fn serve_in_production_mode_on_postgresql_and_redis() {
         !log.contains("postgres://"),
         "the database URL is never logged"
     );
+    assert!(!log.contains("DEMO ACCOUNTS"), "{log}");
 
     let _ = Command::new("psql")
         .args([
@@ -787,4 +934,117 @@ fn plugin_commands_for_developers() {
         "{:?}",
         text(&o)
     );
+}
+
+#[test]
+fn account_commands_create_list_reset_and_disable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let thanhhoa = repo().join("tenants/thanhhoa");
+    let o = motcua(tmp.path(), &["tenant", "apply", thanhhoa.to_str().unwrap()]);
+    assert!(o.status.success(), "{:?}", text(&o));
+
+    let o = motcua(
+        tmp.path(),
+        &[
+            "account",
+            "create",
+            "--tenant",
+            "thanhhoa",
+            "Lan.Nguyen",
+            "--name",
+            "Nguyễn Thị Lan",
+        ],
+    );
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}{err}");
+    assert!(out.starts_with("created lan.nguyen (id "), "{out}");
+    let password = out
+        .lines()
+        .find_map(|l| l.strip_prefix("password (shown once; to be changed at the first sign-in): "))
+        .unwrap_or_else(|| panic!("a generated password: {out}"));
+    assert_eq!(password.len(), 20);
+
+    let o = motcua(
+        tmp.path(),
+        &["account", "create", "--tenant", "thanhhoa", "lan.nguyen"],
+    );
+    assert!(!o.status.success());
+    assert!(
+        text(&o).1.contains("the username `lan.nguyen` is taken"),
+        "{:?}",
+        text(&o)
+    );
+    let o = motcua(
+        tmp.path(),
+        &["account", "create", "--tenant", "thanhhoa", "Lan Nguyễn"],
+    );
+    assert!(text(&o).1.contains("is not valid"), "{:?}", text(&o));
+    let o = motcua(
+        tmp.path(),
+        &["account", "create", "--tenant", "khong-co", "lan"],
+    );
+    assert!(
+        text(&o).1.contains("no tenant `khong-co`"),
+        "{:?}",
+        text(&o)
+    );
+    // A password from standard input must meet the policy.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(["operator", "create", "an.tran", "--password-stdin"])
+        .current_dir(tmp.path())
+        .env("MOTCUA__DATA_DIR", tmp.path().join("data"))
+        .env("MOTCUA__TENANTS__DIR", repo().join("tenants"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"short\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(!o.status.success());
+    assert!(
+        text(&o).1.contains("at least 12 characters"),
+        "{:?}",
+        text(&o)
+    );
+
+    let o = motcua(tmp.path(), &["account", "list", "--tenant", "thanhhoa"]);
+    let (out, _) = text(&o);
+    assert!(
+        out.contains("lan.nguyen\tNguyễn Thị Lan\tmust-change-password"),
+        "{out}"
+    );
+    let o = motcua(
+        tmp.path(),
+        &[
+            "account",
+            "reset-password",
+            "--tenant",
+            "thanhhoa",
+            "lan.nguyen",
+        ],
+    );
+    let (out, _) = text(&o);
+    assert!(
+        o.status.success() && out.contains("its sessions have ended"),
+        "{out}"
+    );
+    assert!(!out.contains(password), "a new password: {out}");
+    let o = motcua(
+        tmp.path(),
+        &["account", "disable", "--tenant", "thanhhoa", "lan.nguyen"],
+    );
+    assert!(o.status.success());
+    let (out, _) = text(&motcua(
+        tmp.path(),
+        &["account", "list", "--tenant", "thanhhoa"],
+    ));
+    assert!(out.contains("disabled,must-change-password"), "{out}");
+    let o = motcua(
+        tmp.path(),
+        &["account", "enable", "--tenant", "thanhhoa", "lan.nguyen"],
+    );
+    assert!(o.status.success());
+    let (out, _) = text(&motcua(tmp.path(), &["operator", "list"]));
+    assert!(out.is_empty(), "no operator was created: {out}");
 }

@@ -9,6 +9,8 @@
 //! - storage errors stay here: callers get [`StoreError`], whose variants say what went wrong in
 //!   domain terms (a conflict, exhausted codes, an unavailable database).
 
+pub mod accounts;
+pub mod api_tokens;
 pub mod cache;
 mod codes;
 pub mod dossiers;
@@ -33,7 +35,10 @@ pub use codes::next_dossier_code;
 pub use migration::Migrator;
 
 /// A tenant's identity in storage.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(transparent)]
 pub struct TenantId(pub i64);
 
 /// What went wrong in storage.

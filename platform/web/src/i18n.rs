@@ -63,6 +63,7 @@ pub struct Labels {
     pub suspended: &'static str,
     pub back_home: &'static str,
     pub error_title: &'static str,
+    pub sign_in: &'static str,
 }
 
 const VI: Labels = Labels {
@@ -102,6 +103,7 @@ const VI: Labels = Labels {
     suspended: "Cổng dịch vụ công này đang tạm dừng hoạt động.",
     back_home: "Về trang chủ",
     error_title: "Đã có lỗi",
+    sign_in: "Đăng nhập",
 };
 
 const EN: Labels = Labels {
@@ -141,6 +143,7 @@ const EN: Labels = Labels {
     suspended: "This public service portal is temporarily suspended.",
     back_home: "Back to the home page",
     error_title: "Something went wrong",
+    sign_in: "Sign in",
 };
 
 /// The labels in `lang`.

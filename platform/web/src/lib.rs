@@ -5,15 +5,20 @@
 //! `tower::ServiceExt::oneshot`, the binary serves it. Handlers are thin: they read the tenant and
 //! language from the host ([`host::Site`]), call storage or domain code, and answer.
 
+pub mod accounts;
 mod api;
 mod client;
+pub mod dev_oidc;
 pub mod error;
+pub mod guard;
 pub mod handling;
 mod health;
 pub mod host;
 pub mod i18n;
+pub mod oidc;
 mod pages;
 pub mod plugins;
+pub mod session;
 pub mod sites;
 
 use std::sync::Arc;
@@ -49,18 +54,6 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// How long a request may take before it is answered with 408.
     pub request_timeout: Duration,
-    /// The bearer token of the procedure administration API; without one the API is off.
-    pub admin_token: Option<AdminToken>,
-}
-
-/// The administration API's bearer token; never printed.
-#[derive(Clone, PartialEq, Eq)]
-pub struct AdminToken(pub String);
-
-impl std::fmt::Debug for AdminToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("AdminToken(***)")
-    }
 }
 
 impl Default for WebConfig {
@@ -71,7 +64,6 @@ impl Default for WebConfig {
             trust_forwarded_for: false,
             max_body_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
-            admin_token: None,
         }
     }
 }
@@ -83,6 +75,8 @@ pub struct AppState {
     pub store: Store,
     /// The cache.
     pub cache: Arc<dyn Cache>,
+    /// Who may do what.
+    pub authz: motcua_authz::Authz,
     /// The tenants served, by host.
     pub sites: Arc<sites::Sites>,
     /// The metrics recorder.
@@ -97,6 +91,12 @@ pub struct AppState {
     pub loaded: plugins::LoadedCache,
     /// Wakes the plugin worker when a move requests a plugin.
     pub plugin_wake: Arc<tokio::sync::Notify>,
+    /// Citizens' sign-in through the national portal; `None` when not configured.
+    pub citizen_sign_in: Option<oidc::RelyingParty>,
+    /// The built-in development OpenID provider of the embedded demo (never in production).
+    pub dev_oidc: Option<dev_oidc::DevProvider>,
+    /// This node's side of sessions (its short-lived copy of account session epochs).
+    pub sessions: session::Sessions,
 }
 
 impl AppState {
@@ -107,7 +107,18 @@ impl AppState {
         client: &ClientIp,
         per_minute: u32,
     ) -> Result<(), Failure> {
-        let key = format!("rl:{action}:{}", client.key());
+        self.rate_limit_key(action, &client.key(), per_minute).await
+    }
+
+    /// Counts one request of `action` for `key` (a client, a username...) and refuses it past
+    /// `per_minute`.
+    pub(crate) async fn rate_limit_key(
+        &self,
+        action: &str,
+        key: &str,
+        per_minute: u32,
+    ) -> Result<(), Failure> {
+        let key = format!("rl:{action}:{key}");
         match self.cache.incr(&key, Duration::from_secs(60)).await {
             Ok(n) if n > u64::from(per_minute) => Err(Failure::too_many_requests(60)),
             Ok(_) => Ok(()),
@@ -140,15 +151,22 @@ pub fn app(state: AppState) -> Router {
         .route("/branding.css", get(pages::branding_css))
         .route("/logo", get(pages::logo))
         .route("/static/site.css", get(pages::site_css))
-        .nest("/api", api::routes())
+        .merge(oidc::routes())
+        .merge(accounts::routes())
+        .nest("/api", api::routes().merge(accounts::api_routes()))
         .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::authenticate,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), host::resolve));
 
     let node = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
-        .route("/schemas/procedure.json", get(procedure_schema));
+        .route("/schemas/procedure.json", get(procedure_schema))
+        .merge(dev_oidc::routes(state.dev_oidc.is_some()));
 
     let config = Arc::clone(&state.config);
     node.merge(tenant)

@@ -19,18 +19,20 @@ use crate::sites::Live;
 
 /// What every page's layout shows.
 pub(crate) struct PageCtx {
-    lang: &'static str,
-    other_lang: &'static str,
-    other_url: String,
-    labels: &'static Labels,
-    tenant_name: String,
-    short_name: String,
-    entity_code: String,
-    has_logo: bool,
-    address: String,
-    phone: String,
-    phone_link: String,
-    email: String,
+    pub(crate) lang: &'static str,
+    pub(crate) other_lang: &'static str,
+    pub(crate) other_url: String,
+    pub(crate) labels: &'static Labels,
+    pub(crate) tenant_name: String,
+    pub(crate) short_name: String,
+    pub(crate) entity_code: String,
+    pub(crate) has_logo: bool,
+    pub(crate) address: String,
+    pub(crate) phone: String,
+    pub(crate) phone_link: String,
+    pub(crate) email: String,
+    /// The sign-in link, back to this page, when citizens can sign in.
+    pub(crate) sign_in: Option<String>,
 }
 
 impl PageCtx {
@@ -74,6 +76,13 @@ impl PageCtx {
                 .collect(),
             phone,
             email: m.branding.contact.email.to_string(),
+            sign_in: state.citizen_sign_in.as_ref().map(|_| {
+                format!(
+                    "{}?return={}",
+                    crate::oidc::SIGN_IN_PATH,
+                    urlencode(path_and_query)
+                )
+            }),
         }
     }
 }
@@ -112,7 +121,7 @@ struct HomePage {
     code: String,
 }
 
-fn render(t: &impl Template) -> Response {
+pub(crate) fn render(t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => {

@@ -41,6 +41,20 @@ pub struct TenantSite {
 }
 
 impl TenantSite {
+    /// The tenant as authorization knows it.
+    pub fn authz_ref(&self) -> motcua_authz::TenantRef {
+        motcua_authz::TenantRef {
+            id: self.id,
+            slug: self.manifest.slug.to_string(),
+            divisions: self
+                .manifest
+                .divisions
+                .iter()
+                .map(|d| d.key.to_string())
+                .collect(),
+        }
+    }
+
     /// The primary host of a language.
     pub fn host(&self, lang: Lang) -> &str {
         lang.pick(&self.vi_host, &self.en_host)

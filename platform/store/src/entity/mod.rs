@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table. Every tenant-owned table carries `tenant_id` and is keyed
 //! with it first, so that tenants can later be sharded by it.
 
+pub mod api_token;
 pub mod code_counter;
 pub mod division;
 pub mod dossier;

@@ -10,6 +10,7 @@ mod m0003_workflow;
 mod m0004_timers;
 mod m0005_plugins;
 mod m0006_policies;
+mod m0007_accounts;
 
 use sea_orm_migration::prelude::*;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_timers::Migration),
             Box::new(m0005_plugins::Migration),
             Box::new(m0006_policies::Migration),
+            Box::new(m0007_accounts::Migration),
         ]
     }
 }

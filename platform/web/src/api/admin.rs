@@ -1,13 +1,14 @@
 //! The procedure administration API, for procedure designers' tools: check a procedure file,
 //! upload and publish it, list its versions, draw its workflow.
 //!
-//! Every route needs `Authorization: Bearer <admin token>` (setting `admin.token`); without a
-//! configured token the API does not exist (404), and a wrong token gets 401 and nothing else.
-//! The tenant is the one of the host. Bodies are the YAML text of a procedure file.
+//! Every route needs a signed-in official or an API token of the host's tenant (401 otherwise)
+//! with the permission it names: checking a file needs `procedure:edit`, publishing
+//! `procedure:publish`, listing versions `procedure:view`, the diagram `workflow:view` (403
+//! otherwise). Bodies are the YAML text of a procedure file.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use motcua_core::diagnostic::Diagnostics;
 use motcua_core::lang::Lang;
@@ -18,51 +19,10 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::error::{ApiError, Failure};
+use crate::guard::Guard;
 use crate::host::Site;
 use crate::i18n::Msg;
-
-/// Refuses the request unless it carries the configured token.
-pub(super) fn authorise(
-    state: &AppState,
-    site: &Site,
-    headers: &HeaderMap,
-) -> Result<(), ApiError> {
-    let Some(expected) = &state.config.admin_token else {
-        return Err(ApiError(
-            site.lang,
-            Failure::not_found(Msg::new(
-                "Không có địa chỉ API này.",
-                "There is no such API endpoint.",
-            )),
-        ));
-    };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    // Compare every byte, so that the time taken does not tell how much of a guess was right.
-    let same = given.len() == expected.0.len()
-        && given
-            .bytes()
-            .zip(expected.0.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if same {
-        Ok(())
-    } else {
-        let mut failure = Failure::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            Msg::new(
-                "Cần mã truy cập quản trị hợp lệ.",
-                "A valid administration token is required.",
-            ),
-        );
-        failure.retry_after = None;
-        Err(ApiError(site.lang, failure))
-    }
-}
+use motcua_authz::{Action, Object};
 
 fn invalid(site: &Site, diagnostics: Diagnostics) -> ApiError {
     let mut failure = Failure::invalid(
@@ -93,12 +53,11 @@ fn text(body: &[u8], site: &Site) -> Result<String, ApiError> {
 
 /// `POST /api/v1/admin/procedures/check`: every problem of a procedure file, with positions.
 pub(super) async fn check(
-    State(state): State<AppState>,
     site: Site,
-    headers: HeaderMap,
+    guard: Guard,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    authorise(&state, &site, &headers)?;
+    guard.require(Object::Procedure, Action::Edit, None)?;
     let source = text(&body, &site)?;
     let p = motcua_workflow::procedure::load("procedure.yaml", &source, &site.tenant.manifest)
         .map_err(|d| invalid(&site, d))?;
@@ -115,11 +74,11 @@ pub(super) async fn check(
 pub(super) async fn publish(
     State(state): State<AppState>,
     site: Site,
-    headers: HeaderMap,
+    guard: Guard,
     Path(code): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    authorise(&state, &site, &headers)?;
+    guard.require(Object::Procedure, Action::Publish, None)?;
     let fail = |f: Failure| ApiError(site.lang, f);
     let source = text(&body, &site)?;
     let procedure =
@@ -185,10 +144,10 @@ pub(super) async fn publish(
 pub(super) async fn versions(
     State(state): State<AppState>,
     site: Site,
-    headers: HeaderMap,
+    guard: Guard,
     Path(code): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    authorise(&state, &site, &headers)?;
+    guard.require(Object::Procedure, Action::View, None)?;
     let current = site.tenant.procedure(&code).map(|p| p.version);
     let list: Vec<Value> = procedures::versions(&state.store, site.tenant.id, &code)
         .await
@@ -224,13 +183,12 @@ pub(super) struct DiagramQuery {
 
 /// `GET /api/v1/admin/procedures/{code}/diagram.svg`: the current version's workflow.
 pub(super) async fn diagram(
-    State(state): State<AppState>,
     site: Site,
-    headers: HeaderMap,
+    guard: Guard,
     Path(code): Path<String>,
     Query(q): Query<DiagramQuery>,
 ) -> Result<Response, ApiError> {
-    authorise(&state, &site, &headers)?;
+    guard.require(Object::Workflow, Action::View, None)?;
     let live = site.tenant.procedure(&code).ok_or_else(|| {
         ApiError(
             site.lang,

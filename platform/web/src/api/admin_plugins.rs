@@ -1,5 +1,5 @@
 //! The plugin administration API: publish a plugin component with its manifest to the tenant of
-//! the host, and list what is published. Same token as the procedure administration API.
+//! the host (`plugin:publish`), and list what is published (`plugin:view`).
 //!
 //! `PUT /api/v1/admin/plugins/{id}/{version}` takes JSON `{ "manifest": "<plugin.yaml text>",
 //! "component": "<the .wasm, base64>" }`. The component is checked before it is stored: it must
@@ -9,7 +9,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use base64::Engine as _;
 use motcua_core::lang::Lang;
 use motcua_plugins::manifest;
@@ -17,11 +17,12 @@ use motcua_store::plugins::{self, PublishError, Published};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::admin::authorise;
 use crate::AppState;
 use crate::error::{ApiError, Failure};
+use crate::guard::Guard;
 use crate::host::Site;
 use crate::i18n::Msg;
+use motcua_authz::{Action, Object};
 
 /// The largest upload: a component of the platform's largest size, in base64, with its manifest.
 pub(super) const MAX_UPLOAD_BYTES: usize = 24 * 1024 * 1024;
@@ -41,11 +42,11 @@ fn unusable(code: &'static str, vi: String, en: String) -> Failure {
 pub(super) async fn publish(
     State(state): State<AppState>,
     site: Site,
-    headers: HeaderMap,
+    guard: Guard,
     Path((id, version)): Path<(String, String)>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    authorise(&state, &site, &headers)?;
+    guard.require(Object::Plugin, Action::Publish, None)?;
     let fail = |f: Failure| ApiError(site.lang, f);
     let upload: Upload = serde_json::from_slice(&body).map_err(|e| {
         fail(unusable(
@@ -92,7 +93,7 @@ pub(super) async fn publish(
             e.describe(&pin, Lang::En),
         ))
     })?;
-    let by = format!("admin@{}", site.tenant.manifest.slug);
+    let by = guard.actor();
     match plugins::publish(
         &state.store,
         site.tenant.id,
@@ -140,9 +141,9 @@ pub(super) async fn publish(
 pub(super) async fn list(
     State(state): State<AppState>,
     site: Site,
-    headers: HeaderMap,
+    guard: Guard,
 ) -> Result<Json<Value>, ApiError> {
-    authorise(&state, &site, &headers)?;
+    guard.require(Object::Plugin, Action::View, None)?;
     let published = plugins::list(&state.store, site.tenant.id)
         .await
         .map_err(|e| ApiError(site.lang, e.into()))?;

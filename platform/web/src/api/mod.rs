@@ -4,6 +4,7 @@
 
 mod admin;
 mod admin_plugins;
+mod admin_policy;
 mod dossiers;
 mod procedures;
 
@@ -29,6 +30,14 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/procedures/{code}", get(procedures::show))
         .route("/v1/dossiers", post(dossiers::submit))
         .route("/v1/dossiers/{code}/status", get(dossiers::status))
+        .merge(admin_routes())
+        .fallback(not_found)
+}
+
+/// The administration routes: each handler takes a [`crate::guard::Guard`] and asks it, and a
+/// success answered without asking is turned into a 500 ([`crate::guard::require_decision`]).
+fn admin_routes() -> Router<AppState> {
+    Router::new()
         .route("/v1/admin/procedures/check", post(admin::check))
         .route(
             "/v1/admin/procedures/{code}",
@@ -46,7 +55,13 @@ pub(crate) fn routes() -> Router<AppState> {
                 admin_plugins::MAX_UPLOAD_BYTES,
             )),
         )
-        .fallback(not_found)
+        .route("/v1/admin/roles", get(admin_policy::roles))
+        .route(
+            "/v1/admin/assignments",
+            get(admin_policy::assignments).post(admin_policy::change),
+        )
+        .route("/v1/admin/assignments/history", get(admin_policy::history))
+        .layer(axum::middleware::from_fn(crate::guard::require_decision))
 }
 
 async fn not_found(site: Option<Site>) -> ApiError {
