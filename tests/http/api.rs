@@ -339,6 +339,31 @@ async fn the_public_lookup_is_rate_limited(backend: Backend) {
     );
 }
 
+async fn submissions_are_rate_limited(backend: Backend) {
+    let config = WebConfig {
+        submit_per_minute: 2,
+        ..WebConfig::default()
+    };
+    let app = TestApp::with(backend, Arc::new(MemoryCache::default()), config).await;
+    let good = submission(&online_procedure());
+    let r = app.post_json(VI, "/api/v1/dossiers", &good, &[]).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // Refused submissions count too: the limit is on attempts.
+    let mut unknown = good.clone();
+    unknown["procedure"] = json!("9.999999");
+    let r = app.post_json(VI, "/api/v1/dossiers", &unknown, &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = app.post_json(VI, "/api/v1/dossiers", &good, &[]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert_eq!(r.header("retry-after"), Some("60"));
+    assert_eq!(r.json()["error"]["code"], "rate_limited");
+    // Looking up is counted apart.
+    let r = app
+        .get(VI, "/api/v1/dossiers/000.00.01.H56-260302-0001/status")
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
 async fn the_catalogue_lists_the_tenant_procedures(backend: Backend) {
     let app = TestApp::new(backend).await;
     let bundle = demo_bundle("botuphap");
@@ -370,5 +395,6 @@ backend_tests!(
     procedures_not_offered_online_refuse_online_dossiers,
     the_public_lookup_shows_progress_and_nothing_personal,
     the_public_lookup_is_rate_limited,
+    submissions_are_rate_limited,
     the_catalogue_lists_the_tenant_procedures,
 );

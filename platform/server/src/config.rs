@@ -176,6 +176,8 @@ pub struct Http {
     pub trust_forwarded_for: bool,
     /// Public lookups per client per minute.
     pub lookup_per_minute: u32,
+    /// Dossier submissions per client per minute.
+    pub submit_per_minute: u32,
     /// Largest request body in bytes.
     pub max_body_bytes: usize,
     /// Request timeout in seconds.
@@ -189,6 +191,7 @@ impl Default for Http {
             https: None,
             trust_forwarded_for: false,
             lookup_per_minute: 30,
+            submit_per_minute: 20,
             max_body_bytes: 1024 * 1024,
             request_timeout_secs: 30,
         }

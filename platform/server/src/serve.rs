@@ -102,6 +102,7 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         config: Arc::new(WebConfig {
             https: config.https(),
             lookup_per_minute: config.http.lookup_per_minute,
+            submit_per_minute: config.http.submit_per_minute,
             trust_forwarded_for: config.http.trust_forwarded_for,
             max_body_bytes: config.http.max_body_bytes,
             request_timeout: Duration::from_secs(config.http.request_timeout_secs),

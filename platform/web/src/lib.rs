@@ -48,6 +48,8 @@ pub struct WebConfig {
     pub https: bool,
     /// Public lookups allowed per client per minute.
     pub lookup_per_minute: u32,
+    /// Dossier submissions allowed per client per minute.
+    pub submit_per_minute: u32,
     /// Whether to take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
     /// The largest request body accepted, in bytes.
@@ -61,6 +63,7 @@ impl Default for WebConfig {
         Self {
             https: false,
             lookup_per_minute: 30,
+            submit_per_minute: 20,
             trust_forwarded_for: false,
             max_body_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),

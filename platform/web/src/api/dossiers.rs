@@ -64,10 +64,15 @@ fn dossier_json(site: &Site, d: &Dossier, stage: &[String]) -> Value {
 pub(super) async fn submit(
     State(state): State<AppState>,
     site: Site,
+    client: ClientIp,
     headers: HeaderMap,
     ApiJson(body): ApiJson<Submission>,
 ) -> Result<Response, ApiError> {
     let fail = |f: Failure| ApiError(site.lang, f);
+    state
+        .rate_limit("submit", &client, state.config.submit_per_minute)
+        .await
+        .map_err(fail)?;
     let procedure = site.tenant.procedure(&body.procedure).ok_or_else(|| {
         fail(Failure::invalid(
             "unknown_procedure",
