@@ -37,6 +37,31 @@ pub const OPERATOR: &[Object] = &[
     Object::Workflow,
 ];
 
+/// A route whose handlers must ask the [`Guard`]: what the route-walking tests call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GuardedRoute {
+    /// The HTTP method, lowercase (`get`, `post`, ...).
+    pub method: &'static str,
+    /// The path under `/api`, with `{parameters}`.
+    pub path: &'static str,
+}
+
+/// Declares protected routes once, for both the router and the table of [`GuardedRoute`]s:
+/// `"/path" [get, post] => get(a).post(b),`. The router is wrapped in [`require_decision`]. A
+/// method listed but not routed answers 405, which the route-walking test reports.
+macro_rules! guarded_routes {
+    ($($path:literal [$($method:ident),+] => $route:expr),* $(,)?) => {
+        (
+            axum::Router::new()
+                $(.route($path, $route))*
+                .layer(axum::middleware::from_fn($crate::guard::require_decision)),
+            &[$($($crate::guard::GuardedRoute { method: stringify!($method), path: $path }),+),*]
+                as &'static [$crate::guard::GuardedRoute],
+        )
+    };
+}
+pub(crate) use guarded_routes;
+
 /// Set when a handler asked the guard.
 #[derive(Clone, Debug, Default)]
 struct Decided(Arc<AtomicBool>);

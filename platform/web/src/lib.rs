@@ -146,6 +146,13 @@ async fn procedure_schema() -> impl axum::response::IntoResponse {
     )
 }
 
+/// Every route under `/api` whose handlers must ask the guard, for the route-walking tests.
+pub fn guarded_routes() -> Vec<guard::GuardedRoute> {
+    let mut all = api::admin_routes().1.to_vec();
+    all.extend_from_slice(accounts::token_routes().1);
+    all
+}
+
 /// The whole application.
 pub fn app(state: AppState) -> Router {
     let tenant = Router::new()

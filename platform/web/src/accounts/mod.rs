@@ -104,15 +104,15 @@ pub(crate) fn api_routes() -> Router<AppState> {
         .route("/v1/session/password", post(api::change_password))
         .route("/v1/session/totp", post(api::start_totp))
         .route("/v1/session/totp/confirm", post(api::confirm_totp))
-        .merge(
-            Router::new()
-                .route("/v1/admin/tokens", get(tokens::list).post(tokens::create))
-                .route(
-                    "/v1/admin/tokens/{id}",
-                    axum::routing::delete(tokens::revoke),
-                )
-                .layer(axum::middleware::from_fn(crate::guard::require_decision)),
-        )
+        .merge(token_routes().0)
+}
+
+/// The API token routes, which need the guard.
+pub(crate) fn token_routes() -> (Router<AppState>, &'static [crate::guard::GuardedRoute]) {
+    crate::guard::guarded_routes! {
+        "/v1/admin/tokens" [get, post] => get(tokens::list).post(tokens::create),
+        "/v1/admin/tokens/{id}" [delete] => axum::routing::delete(tokens::revoke),
+    }
 }
 
 /// Whether a username is acceptable for a new account: 3 to 64 characters among lowercase ASCII

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::api::ApiJson;
+use crate::api::json_body;
 use crate::error::{ApiError, Failure};
 use crate::guard::Guard;
 use crate::host::Site;
@@ -154,9 +154,10 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     site: Site,
     guard: Guard,
-    ApiJson(body): ApiJson<Create>,
+    body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let account = official(&guard, Action::Manage)?;
+    let body: Create = json_body(site.lang, &body)?;
     check(&site, &body)?;
     if let Some(beyond) = body
         .scopes

@@ -110,11 +110,12 @@ fn failure(guard: &Guard, e: AuthzError) -> ApiError {
 pub(super) async fn change(
     State(state): State<AppState>,
     guard: Guard,
-    super::ApiJson(body): super::ApiJson<ChangeIn>,
+    body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
     guard.require(Object::Policy, Action::Edit, None)?;
     let tenant = guard.site.tenant.id;
     let lang = guard.site.lang;
+    let body: ChangeIn = super::json_body(lang, &body)?;
     let read = |list: Vec<AssignmentIn>| -> Vec<Assignment> {
         list.into_iter()
             .map(|a| Assignment {

@@ -30,38 +30,28 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/procedures/{code}", get(procedures::show))
         .route("/v1/dossiers", post(dossiers::submit))
         .route("/v1/dossiers/{code}/status", get(dossiers::status))
-        .merge(admin_routes())
+        .merge(admin_routes().0)
         .fallback(not_found)
 }
 
 /// The administration routes: each handler takes a [`crate::guard::Guard`] and asks it, and a
 /// success answered without asking is turned into a 500 ([`crate::guard::require_decision`]).
-fn admin_routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/admin/procedures/check", post(admin::check))
-        .route(
-            "/v1/admin/procedures/{code}",
-            axum::routing::put(admin::publish),
-        )
-        .route("/v1/admin/procedures/{code}/versions", get(admin::versions))
-        .route(
-            "/v1/admin/procedures/{code}/diagram.svg",
-            get(admin::diagram),
-        )
-        .route("/v1/admin/plugins", get(admin_plugins::list))
-        .route(
-            "/v1/admin/plugins/{id}/{version}",
-            axum::routing::put(admin_plugins::publish).layer(axum::extract::DefaultBodyLimit::max(
-                admin_plugins::MAX_UPLOAD_BYTES,
-            )),
-        )
-        .route("/v1/admin/roles", get(admin_policy::roles))
-        .route(
-            "/v1/admin/assignments",
+pub(crate) fn admin_routes() -> (Router<AppState>, &'static [crate::guard::GuardedRoute]) {
+    use axum::routing::put;
+    crate::guard::guarded_routes! {
+        "/v1/admin/procedures/check" [post] => post(admin::check),
+        "/v1/admin/procedures/{code}" [put] => put(admin::publish),
+        "/v1/admin/procedures/{code}/versions" [get] => get(admin::versions),
+        "/v1/admin/procedures/{code}/diagram.svg" [get] => get(admin::diagram),
+        "/v1/admin/plugins" [get] => get(admin_plugins::list),
+        "/v1/admin/plugins/{id}/{version}" [put] => put(admin_plugins::publish).layer(
+            axum::extract::DefaultBodyLimit::max(admin_plugins::MAX_UPLOAD_BYTES),
+        ),
+        "/v1/admin/roles" [get] => get(admin_policy::roles),
+        "/v1/admin/assignments" [get, post] =>
             get(admin_policy::assignments).post(admin_policy::change),
-        )
-        .route("/v1/admin/assignments/history", get(admin_policy::history))
-        .layer(axum::middleware::from_fn(crate::guard::require_decision))
+        "/v1/admin/assignments/history" [get] => get(admin_policy::history),
+    }
 }
 
 async fn not_found(site: Option<Site>) -> ApiError {
@@ -88,6 +78,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             Err(rejection) => Err(ApiError(lang, rejection_failure(&rejection))),
         }
     }
+}
+
+/// Reads a JSON body taken as bytes, with [`ApiJson`]'s errors: for handlers that must decide
+/// whether the caller may act before telling them anything about what they sent.
+pub(crate) fn json_body<T: DeserializeOwned>(lang: Lang, bytes: &[u8]) -> Result<T, ApiError> {
+    axum::Json::<T>::from_bytes(bytes)
+        .map(|axum::Json(value)| value)
+        .map_err(|rejection| ApiError(lang, rejection_failure(&rejection)))
 }
 
 fn rejection_failure(rejection: &JsonRejection) -> Failure {
