@@ -70,7 +70,7 @@ impl SeaOrmAdapter {
     }
 
     fn load_templates(m: &mut dyn Model) {
-        for (role, permission) in model::templates() {
+        for (role, permission) in model::templates().iter() {
             m.add_policy(
                 "p",
                 "p",
@@ -117,7 +117,7 @@ impl Adapter for SeaOrmAdapter {
         let wanted_p: Vec<String> = f.p.iter().map(|s| (*s).to_owned()).collect();
         let wanted_g: Vec<String> = f.g.iter().map(|s| (*s).to_owned()).collect();
         self.filtered = wanted_p.iter().chain(&wanted_g).any(|s| !s.is_empty());
-        for (role, permission) in model::templates() {
+        for (role, permission) in model::templates().iter() {
             let values = vec![
                 role.as_str().to_owned(),
                 permission.object.as_str().to_owned(),

@@ -202,12 +202,15 @@ impl<'de> Deserialize<'de> for Permission {
     }
 }
 
-/// The permission rules of the role templates, parsed and checked against the vocabulary.
+/// The permission rules of the role templates, parsed once and checked against the vocabulary.
 ///
 /// # Panics
 /// Never for the shipped file: a test parses it, so a bad line fails the build's tests.
-pub fn templates() -> Vec<(Role, Permission)> {
-    parse_templates(ROLE_TEMPLATES).expect("policies/roles.csv is valid")
+pub fn templates() -> &'static [(Role, Permission)] {
+    static PARSED: std::sync::LazyLock<Vec<(Role, Permission)>> = std::sync::LazyLock::new(|| {
+        parse_templates(ROLE_TEMPLATES).expect("policies/roles.csv is valid")
+    });
+    &PARSED
 }
 
 /// Parses role template lines (`p, role, object, action`; `#` comments and blank lines skipped).

@@ -206,8 +206,9 @@ pub async fn apply(
     let existing: BTreeSet<_> = before.iter().map(key).collect();
 
     let mut removed = Vec::new();
+    let mut seen = BTreeSet::new();
     for rule in &change.remove {
-        if !existing.contains(&key(rule)) || removed.contains(rule) {
+        if !existing.contains(&key(rule)) || !seen.insert(key(rule)) {
             continue;
         }
         policy_rule::Entity::delete_many()
@@ -221,10 +222,13 @@ pub async fn apply(
             .await?;
         removed.push(rule.clone());
     }
+    let removed_keys = seen;
     let mut added = Vec::new();
+    let mut seen = BTreeSet::new();
     for rule in &change.add {
-        let re_added = removed.contains(rule);
-        if (existing.contains(&key(rule)) && !re_added) || added.contains(rule) {
+        let k = key(rule);
+        let re_added = removed_keys.contains(&k);
+        if (existing.contains(&k) && !re_added) || !seen.insert(k) {
             continue;
         }
         policy_rule::Entity::insert(policy_rule::ActiveModel {
@@ -240,13 +244,9 @@ pub async fn apply(
         added.push(rule.clone());
     }
     // Removing and adding back the same rule changes nothing.
-    let both: Vec<Rule> = added
-        .iter()
-        .filter(|r| removed.contains(r))
-        .cloned()
-        .collect();
-    added.retain(|r| !both.contains(r));
-    removed.retain(|r| !both.contains(r));
+    let both: BTreeSet<_> = seen.intersection(&removed_keys).cloned().collect();
+    added.retain(|r| !both.contains(&key(r)));
+    removed.retain(|r| !both.contains(&key(r)));
     if added.is_empty() && removed.is_empty() {
         txn.rollback().await?;
         return Ok(Applied {

@@ -5,6 +5,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use super::{tenant_fk, tenant_isolation};
+
 #[derive(DeriveMigrationName)]
 pub(super) struct Migration;
 
@@ -39,14 +41,6 @@ enum PolicyVersions {
     TenantId,
     Version,
     ChangedAt,
-}
-
-fn tenant_fk<T: IntoIden + 'static>(table: T, col: T) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, col)
-        .to(Alias::new("tenants"), Alias::new("id"))
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
 }
 
 #[async_trait::async_trait]
@@ -140,23 +134,9 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        if m.get_database_backend() == sea_orm::DbBackend::Postgres {
-            use sea_orm::ConnectionTrait;
-            let mut sql = String::from(
-                "GRANT SELECT, INSERT, DELETE ON policy_rules TO motcua_tenant;
-                 GRANT SELECT, INSERT ON policy_changes TO motcua_tenant;
-                 GRANT SELECT, INSERT, UPDATE ON policy_versions TO motcua_tenant;",
-            );
-            for table in ["policy_rules", "policy_changes", "policy_versions"] {
-                sql.push_str(&format!(
-                    "ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
-                     CREATE POLICY tenant_isolation ON {table}
-                         USING (tenant_id = NULLIF(current_setting('motcua.tenant_id', true), '')::bigint)
-                         WITH CHECK (tenant_id = NULLIF(current_setting('motcua.tenant_id', true), '')::bigint);"
-                ));
-            }
-            m.get_connection().execute_unprepared(&sql).await?;
-        }
+        tenant_isolation(m, "policy_rules", "SELECT, INSERT, DELETE").await?;
+        tenant_isolation(m, "policy_changes", "SELECT, INSERT").await?;
+        tenant_isolation(m, "policy_versions", "SELECT, INSERT, UPDATE").await?;
         Ok(())
     }
 }

@@ -16,6 +16,8 @@
 use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 
+use super::{tenant_fk, tenant_isolation};
+
 #[derive(DeriveMigrationName)]
 pub(super) struct Migration;
 
@@ -117,14 +119,6 @@ fn id_column<T: IntoIden>(id: T) -> ColumnDef {
         .to_owned()
 }
 
-fn tenant_fk<T: IntoIden + 'static>(table: T, col: T) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, col)
-        .to(Alias::new("tenants"), Alias::new("id"))
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -217,16 +211,12 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
-        if m.get_database_backend() == DbBackend::Postgres {
-            for table in ["accounts", "api_tokens"] {
+        for table in ["accounts", "api_tokens"] {
+            tenant_isolation(m, table, "SELECT, INSERT, UPDATE").await?;
+            if m.get_database_backend() == DbBackend::Postgres {
                 m.get_connection()
                     .execute_unprepared(&format!(
-                        "GRANT SELECT, INSERT, UPDATE ON {table} TO motcua_tenant;
-                         GRANT USAGE, SELECT ON SEQUENCE {table}_id_seq TO motcua_tenant;
-                         ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
-                         CREATE POLICY tenant_isolation ON {table}
-                             USING (tenant_id = NULLIF(current_setting('motcua.tenant_id', true), '')::bigint)
-                             WITH CHECK (tenant_id = NULLIF(current_setting('motcua.tenant_id', true), '')::bigint);"
+                        "GRANT USAGE, SELECT ON SEQUENCE {table}_id_seq TO motcua_tenant;"
                     ))
                     .await?;
             }

@@ -14,6 +14,38 @@ mod m0007_accounts;
 
 use sea_orm_migration::prelude::*;
 
+/// A foreign key from `table.col` to the tenant owning the row (never deleted under it).
+fn tenant_fk<T: IntoIden + 'static>(table: T, col: T) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(table, col)
+        .to(Alias::new("tenants"), Alias::new("id"))
+        .on_delete(ForeignKeyAction::Restrict)
+        .to_owned()
+}
+
+/// On PostgreSQL: grants `privileges` on `table` to the row-level-security role and confines
+/// that role to the rows of the tenant named in `motcua.tenant_id`.
+async fn tenant_isolation(
+    m: &SchemaManager<'_>,
+    table: &str,
+    privileges: &str,
+) -> Result<(), DbErr> {
+    if m.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return Ok(());
+    }
+    use sea_orm::ConnectionTrait;
+    m.get_connection()
+        .execute_unprepared(&format!(
+            "GRANT {privileges} ON {table} TO motcua_tenant;
+             ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+             CREATE POLICY tenant_isolation ON {table}
+                 USING (tenant_id = NULLIF(current_setting('motcua.tenant_id', true), '')::bigint)
+                 WITH CHECK (tenant_id = NULLIF(current_setting('motcua.tenant_id', true), '')::bigint);"
+        ))
+        .await?;
+    Ok(())
+}
+
 /// The platform's migrations.
 #[derive(Debug)]
 pub struct Migrator;
