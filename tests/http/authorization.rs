@@ -34,6 +34,15 @@ fn call(
     r.body(Body::from(body.to_string())).unwrap()
 }
 
+async fn as_admin(app: &TestApp, method: &str, path: &str, body: Value) -> motcua_tests::Reply {
+    app.send(call(method, path, Some(ADMIN), None, body)).await
+}
+
+async fn get_as(app: &TestApp, path: &str, cookie: &str) -> motcua_tests::Reply {
+    app.send(call("GET", path, None, Some(cookie), Value::Null))
+        .await
+}
+
 async fn official(app: &TestApp, username: &str) -> i64 {
     let tenant = tenants::load(&app.db.store, "thanhhoa")
         .await
@@ -87,135 +96,71 @@ async fn roles_decide_and_changes_are_audited(backend: Backend) {
 
     // Signed in without a role: the official can do nothing in administration.
     let (cookie, _) = sign_in(&app, "hoa.le").await;
-    let r = app
-        .send(call(
-            "GET",
-            "/api/v1/admin/plugins",
-            None,
-            Some(&cookie),
-            Value::Null,
-        ))
-        .await;
+    let r = get_as(&app, "/api/v1/admin/plugins", &cookie).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 
     // The role templates are there for the administrator to choose from.
-    let r = app
-        .send(call(
-            "GET",
-            "/api/v1/admin/roles",
-            Some(ADMIN),
-            None,
-            Value::Null,
-        ))
-        .await;
+    let r = as_admin(&app, "GET", "/api/v1/admin/roles", Value::Null).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["roles"].as_array().unwrap().len(), 8);
 
     // Give the official the designer role for the whole tenant.
-    let r = app
-        .send(call(
-            "POST",
-            "/api/v1/admin/assignments",
-            Some(ADMIN),
-            None,
-            json!({ "expected_version": 0, "reason": "thiết kế quy trình",
+    let r = as_admin(
+        &app,
+        "POST",
+        "/api/v1/admin/assignments",
+        json!({ "expected_version": 0, "reason": "thiết kế quy trình",
                     "add": [{ "account": designer, "role": "designer" }] }),
-        ))
-        .await;
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["version"], 1);
 
     // The change ended the official's session: the old cookie is refused.
-    let r = app
-        .send(call(
-            "GET",
-            "/api/v1/admin/plugins",
-            None,
-            Some(&cookie),
-            Value::Null,
-        ))
-        .await;
+    let r = get_as(&app, "/api/v1/admin/plugins", &cookie).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
     // Signed in again, the new role applies: designers see plugins, not role assignments.
     let (cookie, _) = sign_in(&app, "hoa.le").await;
-    let r = app
-        .send(call(
-            "GET",
-            "/api/v1/admin/plugins",
-            None,
-            Some(&cookie),
-            Value::Null,
-        ))
-        .await;
+    let r = get_as(&app, "/api/v1/admin/plugins", &cookie).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = app
-        .send(call(
-            "GET",
-            "/api/v1/admin/assignments",
-            None,
-            Some(&cookie),
-            Value::Null,
-        ))
-        .await;
+    let r = get_as(&app, "/api/v1/admin/assignments", &cookie).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 
     // A change prepared on a stale version is refused; so are strangers and unknown divisions.
     let stale =
         json!({ "expected_version": 0, "add": [{ "account": designer, "role": "report_viewer" }] });
-    let r = app
-        .send(call(
-            "POST",
-            "/api/v1/admin/assignments",
-            Some(ADMIN),
-            None,
-            stale,
-        ))
-        .await;
+    let r = as_admin(&app, "POST", "/api/v1/admin/assignments", stale).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert_eq!(r.json()["error"]["code"], "policy_changed");
-    let r = app
-        .send(call(
-            "POST",
-            "/api/v1/admin/assignments",
-            Some(ADMIN),
-            None,
-            json!({ "add": [{ "account": 987654, "role": "specialist", "division": "so-tu-phap" }] }),
-        ))
-        .await;
+    let r = as_admin(
+        &app,
+        "POST",
+        "/api/v1/admin/assignments",
+        json!({ "add": [{ "account": 987654, "role": "specialist", "division": "so-tu-phap" }] }),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["error"]["code"], "unknown_account");
-    let r = app
-        .send(call(
-            "POST",
-            "/api/v1/admin/assignments",
-            Some(ADMIN),
-            None,
-            json!({ "add": [{ "account": designer, "role": "specialist", "division": "so-khong-co" }] }),
-        ))
-        .await;
+    let r = as_admin(&app, "POST", "/api/v1/admin/assignments", json!({ "add": [{ "account": designer, "role": "specialist", "division": "so-khong-co" }] })).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["error"]["code"], "unknown_division");
-    let r = app
-        .send(call(
-            "POST",
-            "/api/v1/admin/assignments",
-            Some(ADMIN),
-            None,
-            json!({ "add": [{ "account": designer, "role": "clerk" }] }),
-        ))
-        .await;
+    let r = as_admin(
+        &app,
+        "POST",
+        "/api/v1/admin/assignments",
+        json!({ "add": [{ "account": designer, "role": "clerk" }] }),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
 
     // The history says who did what, before and after.
-    let r = app
-        .send(call(
-            "GET",
-            "/api/v1/admin/assignments/history",
-            Some(ADMIN),
-            None,
-            Value::Null,
-        ))
-        .await;
+    let r = as_admin(
+        &app,
+        "GET",
+        "/api/v1/admin/assignments/history",
+        Value::Null,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let changes = r.json()["changes"].as_array().unwrap().clone();
     assert_eq!(changes.len(), 1);
@@ -226,15 +171,7 @@ async fn roles_decide_and_changes_are_audited(backend: Backend) {
         changes[0]["after"][0]["values"],
         json!([format!("account:{designer}"), "designer", "thanhhoa/*"])
     );
-    let r = app
-        .send(call(
-            "GET",
-            "/api/v1/admin/assignments",
-            Some(ADMIN),
-            None,
-            Value::Null,
-        ))
-        .await;
+    let r = as_admin(&app, "GET", "/api/v1/admin/assignments", Value::Null).await;
     assert_eq!(r.json()["version"], 1);
     assert_eq!(r.json()["assignments"][0]["account"], designer);
 }
