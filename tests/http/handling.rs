@@ -26,15 +26,11 @@ async fn app(backend: Backend) -> TestApp {
 }
 
 fn site(app: &TestApp) -> Site {
-    let b = app
-        .state
+    app.state
         .sites
         .resolve("dichvucong.thunghiem.localhost")
-        .expect("the test tenant");
-    Site {
-        tenant: b.site,
-        lang: b.lang,
-    }
+        .expect("the test tenant")
+        .into()
 }
 
 fn act(step: &str, action: &str) -> Command {
@@ -67,6 +63,7 @@ async fn submit(app: &TestApp, area: f64) -> dossiers::Dossier {
             form: json!({ "area": area }),
             channel: Channel::Online,
             idempotency_key: None,
+            first_move: None,
         },
     )
     .await
@@ -372,6 +369,7 @@ async fn open_dossiers_migrate_to_a_new_version(backend: Backend) {
                     events: vec![event],
                     state: moved,
                 },
+                &new.definition,
                 "migration",
                 now,
                 Some(&d.code),

@@ -77,6 +77,38 @@ async fn aliases_redirect_to_the_primary_host_of_their_language(backend: Backend
         r.header("location"),
         Some("http://e-services.hochiminhcity.localhost/")
     );
+    // The officials' host of a former province leads to the officials' host of the city.
+    let r = app
+        .get("motcua.binhduong.localhost:8080", "/tiep-nhan")
+        .await;
+    assert_eq!(r.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        r.header("location"),
+        Some("http://motcua.hochiminhcity.localhost:8080/tiep-nhan")
+    );
+}
+
+async fn the_officials_host_serves_the_one_stop_system_only(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    // The portal's citizen pages are not on the officials' host, and the one-stop pages are not
+    // on the portal's.
+    let r = app.get("motcua.thanhhoa.localhost", "/lookup").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = app.get("dichvucong.thanhhoa.localhost", "/tiep-nhan").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // The one-stop home asks a visitor to sign in first; the portal's home is public.
+    let r = app.get("motcua.thanhhoa.localhost", "/").await;
+    assert!(r.status.is_redirection(), "{} {}", r.status, r.body);
+    assert!(r.header("location").unwrap().starts_with("/dang-nhap"));
+    let r = app.get("dichvucong.thanhhoa.localhost", "/").await;
+    assert_eq!(r.status, StatusCode::OK);
+    // The API and the sign-in page are on both.
+    let r = app
+        .get("motcua.thanhhoa.localhost", "/api/v1/procedures")
+        .await;
+    assert_eq!(r.json()["tenant"], "thanhhoa");
+    let r = app.get("motcua.thanhhoa.localhost", "/dang-nhap").await;
+    assert_eq!(r.status, StatusCode::OK);
 }
 
 async fn each_host_sees_only_its_own_tenant(backend: Backend) {
@@ -104,4 +136,5 @@ backend_tests!(
     an_unknown_host_gets_a_bare_404_naming_no_tenant,
     aliases_redirect_to_the_primary_host_of_their_language,
     each_host_sees_only_its_own_tenant,
+    the_officials_host_serves_the_one_stop_system_only,
 );

@@ -2,12 +2,14 @@
 
 mod admin;
 mod api;
+mod attachments;
 mod authorization;
 mod dev_sign_in;
 mod handling;
 mod health;
 mod hosts;
 mod officials;
+mod onestop;
 mod pages;
 mod plugins;
 mod sign_in;

@@ -12,11 +12,7 @@ use motcua_workflow::engine::{Actor, Command, DossierState, Inputs};
 use serde_json::json;
 
 fn site(app: &TestApp, host: &str) -> Site {
-    let b = app.state.sites.resolve(host).expect("the tenant");
-    Site {
-        tenant: b.site,
-        lang: b.lang,
-    }
+    app.state.sites.resolve(host).expect("the tenant").into()
 }
 
 fn state(d: &dossiers::Dossier) -> DossierState {
@@ -51,6 +47,7 @@ async fn a_fee_plugin_moves_the_dossier_and_replays_exactly(backend: Backend) {
             }),
             channel: Channel::Desk,
             idempotency_key: None,
+            first_move: None,
         },
     )
     .await
@@ -138,6 +135,7 @@ async fn a_failing_plugin_routes_to_manual_handling(backend: Backend) {
             form: json!({ "area": 120.0 }),
             channel: Channel::Online,
             idempotency_key: None,
+            first_move: None,
         },
     )
     .await

@@ -1,8 +1,11 @@
 //! Storage tests, each on SQLite and on PostgreSQL.
 
 mod accounts;
+mod attachments;
+mod audit;
 mod cache;
 mod codes;
 mod dossiers;
+mod inbox;
 mod isolation;
 mod tenants;

@@ -23,6 +23,7 @@ use motcua_web::{AppState, WebConfig, app, metrics_handle};
 use sea_orm::{ConnectionTrait, Database};
 use tower::ServiceExt;
 
+pub mod browser;
 pub mod oidc;
 
 /// Which database a test runs on.
@@ -250,6 +251,8 @@ pub struct TestApp {
     pub state: AppState,
     /// The database (kept alive as long as the app).
     pub db: TestDb,
+    /// The directory of the app's attachment blobs (local object store).
+    pub blobs_dir: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -291,6 +294,7 @@ impl TestApp {
             motcua_authz::Authz::load(db.store.clone(), sites.all().iter().map(|s| s.authz_ref()))
                 .await
                 .expect("the policies load");
+        let blobs_dir = tempfile::tempdir().expect("a directory for attachments");
         let state = AppState {
             authz,
             store: db.store.clone(),
@@ -304,12 +308,14 @@ impl TestApp {
             citizen_sign_in: None,
             dev_oidc: None,
             sessions: motcua_web::session::Sessions::default(),
+            blobs: motcua_store::blobs::Blobs::local(blobs_dir.path()).expect("the blob store"),
             config: Arc::new(config),
         };
         Self {
             router: app(state.clone()),
             state,
             db,
+            blobs_dir,
         }
     }
 
@@ -467,6 +473,8 @@ pub fn plain_dossier(
             outbox: Vec::new(),
             procedure_version: None,
             next_timer_at: None,
+            tasks: Vec::new(),
+            attach: Vec::new(),
         },
     }
 }

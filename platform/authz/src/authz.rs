@@ -386,6 +386,22 @@ impl Authz {
         Ok(self.policy(tenant)?.assignments.clone())
     }
 
+    /// The assignments of one official in `tenant` (none when the tenant is not loaded).
+    pub fn assignments_of(&self, tenant: TenantId, account: i64) -> Vec<Assignment> {
+        self.inner
+            .tenants
+            .load()
+            .get(&tenant)
+            .map(|p| {
+                p.assignments
+                    .iter()
+                    .filter(|a| a.account == account)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Adds and removes assignments in `tenant` as `actor`, for `reason`, in one audited change.
     ///
     /// With `expected`, the change applies only if the policy is still at that version

@@ -14,3 +14,4 @@ pub mod lang;
 pub mod plugin;
 pub mod procedure;
 pub mod tenant;
+pub mod text;

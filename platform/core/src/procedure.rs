@@ -360,6 +360,9 @@ pub fn parse_procedure(
         #[serde(default)]
         #[expect(dead_code, reason = "read by the workflow crate, only tolerated here")]
         workflow: Option<serde::de::IgnoredAny>,
+        #[serde(default)]
+        #[expect(dead_code, reason = "read by the workflow crate, only tolerated here")]
+        attachments: Option<serde::de::IgnoredAny>,
     }
     let strict: Strict = parse_yaml(file, source)?;
     let raw: RawFile = parse_yaml(file, source)?;

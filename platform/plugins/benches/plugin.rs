@@ -36,6 +36,7 @@ use motcua_plugins::{Context, Host, HostConfig, Input, Limits, Loaded, Outcome, 
 use motcua_store::dossiers::{self, Change, Dossier, NewDossier};
 use motcua_store::history::NewEvent;
 use motcua_store::{Store, StoreOptions, TenantId, tenants};
+use motcua_workflow::definition::Definition;
 use motcua_workflow::engine::{self, Actor, Command, Decision, DossierState, Event, Inputs};
 use motcua_workflow::procedure::Procedure;
 use serde_json::{Value, json};
@@ -466,11 +467,12 @@ async fn engine_transitions(fx: &Fixture, n: usize) -> (Vec<Duration>, Vec<Durat
 /// What storage writes for a decision: the platform's own mapping.
 fn change_from(
     d: &Decision,
+    def: &Definition,
     actor: &str,
     now: DateTime<Utc>,
     code: Option<&DossierCode>,
 ) -> Change {
-    motcua_web::handling::change_from(d, actor, now, code, "2.000815")
+    motcua_web::handling::change_from(d, def, actor, now, code, "2.000815")
 }
 
 /// A store with the tenant applied; `None` (with why) when the database cannot be reached.
@@ -531,7 +533,7 @@ async fn receive(
             form: fx.form.clone(),
             idempotency_key: None,
             received_at: fx.t0,
-            start: change_from(&d, "system", fx.t0, None),
+            start: change_from(&d, &fx.procedure.definition, "system", fx.t0, None),
         };
         let received = dossiers::receive(store, tenant, new)
             .await
@@ -572,7 +574,13 @@ async fn move_once(
             &fx.ctx(&stored.form, now),
             None,
         )?;
-        let mut change = change_from(&decision, &actor.id, now, Some(code));
+        let mut change = change_from(
+            &decision,
+            &fx.procedure.definition,
+            &actor.id,
+            now,
+            Some(code),
+        );
         if let Some(record) = extra {
             change.events.push(NewEvent {
                 at: now,

@@ -58,6 +58,21 @@ pub enum Command {
     /// Create and manage platform operators' accounts.
     #[command(subcommand)]
     Operator(crate::account_cmd::OperatorCommand),
+    /// Prove that no dossier history was altered.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// `motcua audit ...`
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check every dossier's hash-chained history; exits with 1 and names the first broken link
+    /// of each altered history.
+    Verify {
+        /// Only this tenant's dossiers (its slug).
+        #[arg(long, value_name = "SLUG")]
+        tenant: Option<String>,
+    },
 }
 
 /// `motcua tenant ...`
@@ -168,7 +183,42 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plugin(cmd) => crate::plugin_cmd::run(&config, cmd).await,
         Command::Account(cmd) => crate::account_cmd::run_account(&config, cmd).await,
         Command::Operator(cmd) => crate::account_cmd::run_operator(&config, cmd).await,
+        Command::Audit(AuditCommand::Verify { tenant }) => audit_verify(&config, tenant).await,
     }
+}
+
+async fn audit_verify(config: &Config, tenant: Option<String>) -> anyhow::Result<ExitCode> {
+    let store = ready_store(config).await?;
+    let id = match &tenant {
+        None => None,
+        Some(slug) => match tenants::load(&store, slug).await? {
+            Some(t) => Some(t.id),
+            None => bail!("there is no tenant `{slug}`"),
+        },
+    };
+    let report = motcua_store::audit::verify(&store, id).await?;
+    for broken in &report.broken {
+        out(format_args!(
+            "BROKEN\t{}\t{}\t{broken}",
+            broken.dossier, broken.seq
+        ))?;
+    }
+    out(format_args!(
+        "{} dossier(s), {} event(s) checked{}: {}",
+        report.dossiers,
+        report.events,
+        tenant.map(|t| format!(" in {t}")).unwrap_or_default(),
+        if report.intact() {
+            "every history is intact".to_owned()
+        } else {
+            format!("{} altered history(ies)", report.broken.len())
+        }
+    ))?;
+    Ok(if report.intact() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 pub(crate) fn out(args: std::fmt::Arguments<'_>) -> anyhow::Result<()> {

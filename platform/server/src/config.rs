@@ -6,6 +6,8 @@
 //! Unknown keys are reported (a typo must not silently fall back to a default) and secrets never
 //! appear in `Debug` output or logs.
 
+pub mod attachments;
+
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -65,6 +67,8 @@ pub struct Config {
     pub log: Log,
     /// Citizens' sign-in through the national portal's single sign-on.
     pub citizen_sign_in: CitizenSignIn,
+    /// Attachments: where their bytes are kept, upload expiry, the sweep.
+    pub attachments: attachments::Attachments,
 }
 
 /// `citizen_sign_in:` settings: citizens' and businesses' sign-in through the national portal's
@@ -400,6 +404,7 @@ impl Config {
     /// Refuses combinations that must not reach production.
     pub fn check(&self) -> anyhow::Result<()> {
         self.citizen_sign_in()?;
+        self.attachments.check(&self.data_dir())?;
         if self.mode == Mode::Production {
             if self.domain_suffix()?.as_str() == "localhost" {
                 bail!(

@@ -369,10 +369,7 @@ async fn replay(config: &Config, dossier: &str, step: &str) -> anyhow::Result<Ex
         {
             continue;
         }
-        let site = motcua_web::host::Site {
-            tenant: site,
-            lang: Lang::En,
-        };
+        let site = motcua_web::host::Site::internal(site, Lang::En);
         let (recorded, again) = motcua_web::plugins::replay(&state, &site, &code, step)
             .await
             .map_err(|f| anyhow::anyhow!("{}", f.message.en))?;

@@ -99,6 +99,8 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         citizen_sign_in: None,
         dev_oidc: None,
         sessions: motcua_web::session::Sessions::default(),
+        blobs: motcua_store::blobs::Blobs::open(&config.attachments.backend(&config.data_dir())?)
+            .context("opening the attachments' storage (check attachments.*)")?,
         config: Arc::new(WebConfig {
             https: config.https(),
             lookup_per_minute: config.http.lookup_per_minute,
@@ -106,6 +108,7 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
             trust_forwarded_for: config.http.trust_forwarded_for,
             max_body_bytes: config.http.max_body_bytes,
             request_timeout: Duration::from_secs(config.http.request_timeout_secs),
+            upload_ttl: config.attachments.upload_ttl(),
         }),
     })
 }
@@ -177,6 +180,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     tokio::spawn(motcua_web::plugins::run_worker(
         state.clone(),
         Duration::from_secs(5),
+    ));
+    tokio::spawn(motcua_store::attachments::sweep_every(
+        state.store.clone(),
+        state.blobs.clone(),
+        config.attachments.sweep_every(),
+        config.attachments.grace(),
     ));
     tracing::info!(%addr, mode = ?config.mode, cache = state.cache.kind(), elapsed_ms = started.elapsed().as_millis() as u64, "ready");
     axum::serve(

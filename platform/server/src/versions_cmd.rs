@@ -140,6 +140,7 @@ pub(crate) async fn migrate(
                     events: vec![event],
                     state,
                 },
+                &new.definition,
                 "migration",
                 now,
                 Some(&d.code),

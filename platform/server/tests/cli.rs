@@ -1048,3 +1048,19 @@ fn account_commands_create_list_reset_and_disable() {
     let (out, _) = text(&motcua(tmp.path(), &["operator", "list"]));
     assert!(out.is_empty(), "no operator was created: {out}");
 }
+
+#[test]
+fn audit_verify_reports_on_every_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = motcua(tmp.path(), &["audit", "verify"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}{err}");
+    assert!(
+        out.contains("0 dossier(s), 0 event(s) checked: every history is intact"),
+        "{out}"
+    );
+    let o = motcua(tmp.path(), &["audit", "verify", "--tenant", "khong-co"]);
+    let (out, err) = text(&o);
+    assert!(!o.status.success(), "{out}{err}");
+    assert!(err.contains("there is no tenant `khong-co`"), "{err}");
+}

@@ -6,7 +6,9 @@
 //! `(tenant_id, idempotency_key)` decides, and the loser reads the winner's dossier).
 //!
 //! The workflow state is opaque JSON here: the engine that reads and writes it lives in the
-//! workflow crate, and storage keeps no copy of its rules.
+//! workflow crate, and storage keeps no copy of its rules. What a move writes ([`Change`])
+//! includes the dossier's open tasks, computed by the caller from the state, which replace the
+//! dossier's rows of the officials' inbox in the same transaction (see [`crate::inbox`]).
 
 use chrono::{DateTime, FixedOffset, Utc};
 use motcua_core::codes::{DossierCode, EntityCode};
@@ -16,7 +18,11 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 
 use crate::entity::{dossier, outbox};
 use crate::history::{self, NewEvent};
+use crate::inbox::write::{self as tasks, Owner};
 use crate::{Store, StoreError, TenantId, next_dossier_code};
+
+pub use crate::inbox::Task;
+pub use crate::inbox::search::search;
 
 /// Vietnam time, in which dossier codes are dated (Art. 19), whatever the tenant's own zone.
 fn vietnam() -> FixedOffset {
@@ -76,6 +82,11 @@ pub struct Change {
     pub procedure_version: Option<i32>,
     /// When the next timer of the dossier falls due, if it has one.
     pub next_timer_at: Option<DateTime<Utc>>,
+    /// The dossier's open work items after the move; they replace all it had.
+    pub tasks: Vec<Task>,
+    /// Uploads to attach to the dossier in the same transaction (see
+    /// [`crate::attachments::attach_in`]); one the caller may not attach fails the whole change.
+    pub attach: Vec<crate::attachments::Attach>,
 }
 
 /// A dossier as stored.
@@ -245,6 +256,7 @@ async fn insert(store: &Store, tenant: TenantId, new: &NewDossier) -> Result<Dos
         channel: Set(new.channel.as_str().to_owned()),
         status: Set(start.status.as_str().to_owned()),
         applicant_name: Set(new.applicant.name.clone()),
+        applicant_name_folded: Set(motcua_core::text::fold(&new.applicant.name)),
         applicant_id_number: Set(new
             .applicant
             .id_number
@@ -282,6 +294,18 @@ async fn insert(store: &Store, tenant: TenantId, new: &NewDossier) -> Result<Dos
         })
         .collect();
     write_outbox(&txn, tenant, id, &outbox).await?;
+    let owner = Owner {
+        id,
+        code: &code.to_string(),
+        procedure_code: &new.procedure_code,
+        status: start.status,
+        channel: new.channel,
+        applicant_name: &new.applicant.name,
+        received_at: new.received_at,
+        due_at: start.due_at,
+    };
+    tasks::replace(&txn, tenant, owner, &start.tasks, true).await?;
+    crate::attachments::attach_in(&txn, tenant, id, &start.attach).await?;
     let stored = by_code(&txn, tenant, &code)
         .await?
         .ok_or_else(|| StoreError::Corrupt("the new dossier vanished".into()))?;
@@ -383,6 +407,18 @@ pub async fn move_dossier<E>(
     )
     .await?;
     write_outbox(&txn, tenant, current.id, &change.outbox).await?;
+    let owner = Owner {
+        id: current.id,
+        code: &code.to_string(),
+        procedure_code: &current.procedure_code,
+        status: change.status,
+        channel: current.channel,
+        applicant_name: &current.applicant.name,
+        received_at: current.received_at,
+        due_at: change.due_at,
+    };
+    tasks::replace(&txn, tenant, owner, &change.tasks, false).await?;
+    crate::attachments::attach_in(&txn, tenant, current.id, &change.attach).await?;
     txn.commit().await.map_err(StoreError::from)?;
     Ok(Dossier {
         procedure_version: version,
@@ -465,6 +501,28 @@ pub async fn open_on_version(
     rows.into_iter().map(from_row).collect()
 }
 
+/// The open dossiers of `tenant` with ids above `after`, by id, at most `limit`: a walk through
+/// every open dossier (to rebuild their tasks).
+pub async fn open_after(
+    store: &Store,
+    tenant: TenantId,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<Dossier>, StoreError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let txn = store.tenant_read(tenant).await?;
+    let rows = dossier::Entity::find()
+        .filter(dossier::Column::TenantId.eq(tenant.0))
+        .filter(dossier::Column::Id.gt(after))
+        .filter(dossier::Column::ClosedAt.is_null())
+        .order_by_asc(dossier::Column::Id)
+        .limit(limit)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    rows.into_iter().map(from_row).collect()
+}
+
 /// An undelivered outbox message.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pending {
@@ -532,4 +590,39 @@ pub async fn settle(
     update.exec(&txn).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The dossiers one receiving unit (a one-stop desk) received from day `from` to day `to`
+/// (Vietnam dates, both included), in code order, at most `limit`: the rows of its ledger
+/// (Form 06). A desk's codes of those days are one range of the code index (Art. 19: the code
+/// is the unit's entity code, the date and a sequence number).
+pub async fn received_at_unit(
+    store: &Store,
+    tenant: TenantId,
+    unit: EntityCode,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    limit: u64,
+) -> Result<Vec<Dossier>, StoreError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    // Bytewise on PostgreSQL whatever the database's collation, as the code index is.
+    let (c, p) = if store.backend() == sea_orm::DbBackend::Postgres {
+        (" COLLATE \"C\"", "$1")
+    } else {
+        ("", "?")
+    };
+    let low = format!("{unit}-{}-", from.format("%y%m%d"));
+    // `~` sorts after every digit: the end of the last day's codes.
+    let high = format!("{unit}-{}-~", to.format("%y%m%d"));
+    let txn = store.tenant_read(tenant).await?;
+    let rows = dossier::Entity::find()
+        .filter(dossier::Column::TenantId.eq(tenant.0))
+        .filter(Expr::cust_with_values(format!("code{c} >= {p}"), [low]))
+        .filter(Expr::cust_with_values(format!("code{c} < {p}"), [high]))
+        .order_by(Expr::cust(format!("code{c}")), sea_orm::Order::Asc)
+        .limit(limit)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    rows.into_iter().map(from_row).collect()
 }

@@ -11,11 +11,15 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod attachments;
+pub mod audit;
+pub mod blobs;
 pub mod cache;
 mod codes;
 pub mod dossiers;
 pub mod entity;
 pub mod history;
+pub mod inbox;
 mod migration;
 pub mod plugins;
 pub mod policies;

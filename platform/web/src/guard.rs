@@ -156,6 +156,11 @@ impl Guard {
         ))
     }
 
+    /// The tenants' policies the guard decides with.
+    pub(crate) fn authz(&self) -> &motcua_authz::Authz {
+        &self.authz
+    }
+
     /// Who the caller is, as audit records name them (`account:12`, `token:3`, `operator:1`).
     pub fn actor(&self) -> String {
         match &self.principal {

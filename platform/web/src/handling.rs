@@ -13,10 +13,11 @@ use chrono::{DateTime, Utc};
 use motcua_core::codes::DossierCode;
 use motcua_core::dossier::{Applicant, Channel};
 use motcua_store::dossiers::{
-    self, Change, Dossier, MoveError, NewDossier, OutboxMessage, Received,
+    self, Change, Dossier, MoveError, NewDossier, OutboxMessage, Received, Task,
 };
 use motcua_store::history::NewEvent;
 use motcua_store::procedures;
+use motcua_workflow::definition::Definition;
 use motcua_workflow::engine::{self, Actor, Command, Context, Decision, Event, Refusal};
 use motcua_workflow::procedure::Procedure;
 use serde_json::json;
@@ -70,9 +71,11 @@ pub async fn procedure_at(
     Ok(procedure)
 }
 
-/// What storage writes for an engine decision.
+/// What storage writes for an engine decision taken on `def` (the definition the new state runs
+/// on, which names the roles and divisions of the dossier's open tasks).
 pub fn change_from(
     decision: &Decision,
+    def: &Definition,
     actor: &str,
     now: DateTime<Utc>,
     code: Option<&DossierCode>,
@@ -131,6 +134,22 @@ pub fn change_from(
             .filter(|p| !p.fired)
             .map(|p| p.at)
             .min(),
+        tasks: state.tasks(def).into_iter().map(task).collect(),
+        attach: Vec::new(),
+    }
+}
+
+/// An open task as storage keeps it.
+fn task(t: engine::Task) -> Task {
+    Task {
+        token: t.token,
+        step: t.step,
+        role: t.role,
+        division: t.division,
+        assignee: t.assignee,
+        escalated_to: t.escalated_to,
+        due: t.due,
+        entered_at: t.entered_at,
     }
 }
 
@@ -149,6 +168,20 @@ pub struct Submission {
     pub channel: Channel,
     /// The client's retry key.
     pub idempotency_key: Option<String>,
+    /// A command decided right after receipt, in the same transaction (the desk's decision on
+    /// a dossier it has just checked).
+    pub first_move: Option<FirstMove>,
+}
+
+/// The first command of a dossier received at the desk.
+#[derive(Debug)]
+pub struct FirstMove {
+    /// The command.
+    pub command: Command,
+    /// Who gives it.
+    pub actor: Actor,
+    /// Events (kind, payload) recorded before the command's own, by the same actor.
+    pub before: Vec<(String, serde_json::Value)>,
 }
 
 /// Receives a dossier: starts its workflow and stores it.
@@ -168,12 +201,37 @@ pub async fn submit(state: &AppState, site: &Site, s: Submission) -> Result<Rece
         channel: s.channel,
         applicant_kind: s.applicant.kind,
     };
-    let decision =
-        engine::start(&s.live.procedure.definition, &s.case, time, &ctx).map_err(refusal)?;
+    let def = &s.live.procedure.definition;
+    let decision = engine::start(def, &s.case, time, &ctx).map_err(refusal)?;
     let code = info.code.to_string();
     // The dossier code is issued inside the storing transaction; the first events name the
     // dossier by the history's chain instead.
-    let start = change_from(&decision, "system", now, None, &code);
+    let mut start = change_from(&decision, def, "system", now, None, &code);
+    if let Some(first) = &s.first_move {
+        let then = engine::decide(
+            def,
+            &decision.state,
+            &first.command,
+            &first.actor,
+            &ctx,
+            None,
+        )
+        .map_err(refusal)?;
+        let mut moved = change_from(&then, def, &first.actor.id, now, None, &code);
+        start
+            .events
+            .extend(first.before.iter().map(|(kind, payload)| NewEvent {
+                at: now,
+                actor: first.actor.id.clone(),
+                kind: kind.clone(),
+                payload: payload.clone(),
+            }));
+        start.events.append(&mut moved.events);
+        start.outbox.append(&mut moved.outbox);
+        moved.events = std::mem::take(&mut start.events);
+        moved.outbox = std::mem::take(&mut start.outbox);
+        start = moved;
+    }
     let new = NewDossier {
         procedure_code: code,
         procedure_version: s.live.version,
@@ -187,7 +245,11 @@ pub async fn submit(state: &AppState, site: &Site, s: Submission) -> Result<Rece
         start,
     };
     let wants_plugin = new.start.outbox.iter().any(|m| m.topic == "plugin");
+    let channel = new.channel;
     let received = dossiers::receive(&state.store, site.tenant.id, new).await?;
+    if matches!(received, Received::Created(_)) {
+        metrics::counter!("motcua_dossiers_received_total", "tenant" => site.tenant.manifest.slug.to_string(), "channel" => channel.as_str()).increment(1);
+    }
     if wants_plugin {
         state.plugin_wake.notify_one();
     }
@@ -269,6 +331,7 @@ pub async fn act_recording(
         )?;
         let mut change = change_from(
             &decision,
+            &procedure.definition,
             &actor.id,
             now,
             Some(code),
@@ -321,10 +384,7 @@ pub async fn wake_due_timers(state: &AppState, now: DateTime<Utc>) -> Result<usi
         let Some(binding) = state.sites.by_id(tenant) else {
             continue;
         };
-        let site = Site {
-            tenant: binding,
-            lang: motcua_core::lang::Lang::Vi,
-        };
+        let site = Site::internal(binding, motcua_core::lang::Lang::Vi);
         match act(
             state,
             &site,
@@ -344,6 +404,45 @@ pub async fn wake_due_timers(state: &AppState, now: DateTime<Utc>) -> Result<usi
         }
     }
     Ok(moved)
+}
+
+/// Recomputes and stores the open tasks of every open dossier of every tenant, from its state
+/// and the procedure version it is pinned to: for dossiers received before the officials'
+/// inbox existed (run once after upgrading; repeating it changes nothing). Returns how many
+/// dossiers it wrote; one moved meanwhile is skipped, its move having written its tasks.
+pub async fn rebuild_tasks(state: &AppState) -> Result<usize, Failure> {
+    let mut written = 0;
+    for tenant in state.sites.all() {
+        let site = Site::internal(tenant, motcua_core::lang::Lang::Vi);
+        let mut after = 0;
+        loop {
+            let open = dossiers::open_after(&state.store, site.tenant.id, after, 500).await?;
+            let Some(last) = open.last() else {
+                break;
+            };
+            after = last.id;
+            for d in &open {
+                let procedure =
+                    procedure_at(state, &site, &d.procedure_code, d.procedure_version).await?;
+                let current: engine::DossierState = serde_json::from_value(d.state.clone())
+                    .map_err(|e| {
+                        Failure::internal(&format!(
+                            "dossier {} has an unreadable state: {e}",
+                            d.code
+                        ))
+                    })?;
+                let tasks: Vec<Task> = current
+                    .tasks(&procedure.definition)
+                    .into_iter()
+                    .map(task)
+                    .collect();
+                if motcua_store::inbox::rebuild(&state.store, site.tenant.id, d, &tasks).await? {
+                    written += 1;
+                }
+            }
+        }
+    }
+    Ok(written)
 }
 
 /// Runs the timer worker until the process ends: a pass every `every`.

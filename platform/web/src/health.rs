@@ -85,16 +85,38 @@ pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
+/// The route that answered a request, carried on its response out of an inner router.
+#[derive(Clone, Debug)]
+pub(crate) struct RouteName(String);
+
+/// Names the matched route on the response, for [`record`] outside the router.
+pub(crate) async fn name_route(req: Request, next: Next) -> Response {
+    let matched = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned());
+    let mut response = next.run(req).await;
+    if let Some(route) = matched {
+        response.extensions_mut().insert(RouteName(route));
+    }
+    response
+}
+
 /// Counts requests and their latency by route template (never by raw path, which would give
 /// one series per dossier code).
 pub(crate) async fn record(req: Request, next: Next) -> Response {
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let matched = req.extensions().get::<MatchedPath>().cloned();
     let method = req.method().as_str().to_owned();
     let start = Instant::now();
     let response = next.run(req).await;
+    // A tenant's request is routed inside its host's router, which names its route on the
+    // response ([`name_route`]).
+    let route = response
+        .extensions()
+        .get::<RouteName>()
+        .map(|r| r.0.clone())
+        .or_else(|| matched.map(|p| p.as_str().to_owned()))
+        .unwrap_or_else(|| "unmatched".to_owned());
     let status = response.status().as_u16().to_string();
     metrics::counter!("motcua_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status).increment(1);
     metrics::histogram!("motcua_http_request_duration_seconds", "method" => method, "route" => route)

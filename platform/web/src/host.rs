@@ -12,19 +12,44 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_core::lang::Lang;
+use motcua_core::tenant::System;
 
 use crate::AppState;
 use crate::error::Failure;
 use crate::i18n::{Msg, labels};
 use crate::sites::TenantSite;
 
-/// The tenant and language of the request.
+/// The tenant, language and system of the request.
 #[derive(Clone, Debug)]
 pub struct Site {
     /// The tenant.
     pub tenant: Arc<TenantSite>,
     /// The language of the host.
     pub lang: Lang,
+    /// The system the host serves: the public portal or the officials' one-stop system.
+    pub system: System,
+}
+
+impl Site {
+    /// The tenant as the platform's own workers (timers, plugins, commands) act on it: the
+    /// one-stop system, messages in `lang`.
+    pub fn internal(tenant: Arc<TenantSite>, lang: Lang) -> Self {
+        Self {
+            tenant,
+            lang,
+            system: System::OneStop,
+        }
+    }
+}
+
+impl From<crate::sites::Binding> for Site {
+    fn from(b: crate::sites::Binding) -> Self {
+        Self {
+            tenant: b.site,
+            lang: b.lang,
+            system: b.system,
+        }
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Site {
@@ -83,7 +108,7 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         let target = format!(
             "{}://{}{}{}",
             if state.config.https { "https" } else { "http" },
-            binding.site.host(binding.lang),
+            binding.site.host_of(binding.system, binding.lang),
             port.map(|p| format!(":{p}")).unwrap_or_default(),
             req.uri().path_and_query().map_or("/", |pq| pq.as_str()),
         );
@@ -111,6 +136,7 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     req.extensions_mut().insert(Site {
         tenant: binding.site,
         lang: binding.lang,
+        system: binding.system,
     });
     next.run(req).await
 }

@@ -16,6 +16,7 @@ mod health;
 pub mod host;
 pub mod i18n;
 pub mod oidc;
+mod onestop;
 mod pages;
 pub mod plugins;
 pub mod session;
@@ -56,6 +57,8 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// How long a request may take before it is answered with 408.
     pub request_timeout: Duration,
+    /// How long an upload waits to be attached to a dossier before the sweep deletes it.
+    pub upload_ttl: Duration,
 }
 
 impl Default for WebConfig {
@@ -67,6 +70,7 @@ impl Default for WebConfig {
             trust_forwarded_for: false,
             max_body_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            upload_ttl: Duration::from_secs(24 * 3600),
         }
     }
 }
@@ -100,6 +104,8 @@ pub struct AppState {
     pub dev_oidc: Option<dev_oidc::DevProvider>,
     /// This node's side of sessions (its short-lived copy of account session epochs).
     pub sessions: session::Sessions,
+    /// Where attachments' bytes are kept.
+    pub blobs: motcua_store::blobs::Blobs,
 }
 
 impl AppState {
@@ -149,22 +155,51 @@ async fn procedure_schema() -> impl axum::response::IntoResponse {
 /// Every route under `/api` whose handlers must ask the guard, for the route-walking tests.
 pub fn guarded_routes() -> Vec<guard::GuardedRoute> {
     let mut all = api::admin_routes().1.to_vec();
+    all.extend_from_slice(api::document_routes().1);
     all.extend_from_slice(accounts::token_routes().1);
+    all.extend_from_slice(onestop::api_routes().1);
     all
 }
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
-    let tenant = Router::new()
+    // Both systems of a tenant share the account pages, the branding and the API; the host
+    // decides which one answers the rest.
+    let shared = || {
+        Router::new()
+            .route("/branding.css", get(pages::branding_css))
+            .route("/logo", get(pages::logo))
+            .route("/static/site.css", get(pages::site_css))
+            .merge(accounts::routes())
+            .nest(
+                "/api",
+                api::routes()
+                    .merge(accounts::api_routes())
+                    .merge(onestop::api_routes().0),
+            )
+            .fallback(pages::not_found)
+    };
+    let portal = shared()
         .route("/", get(pages::home))
         .route("/lookup", get(pages::lookup))
-        .route("/branding.css", get(pages::branding_css))
-        .route("/logo", get(pages::logo))
-        .route("/static/site.css", get(pages::site_css))
         .merge(oidc::routes())
-        .merge(accounts::routes())
-        .nest("/api", api::routes().merge(accounts::api_routes()))
-        .fallback(pages::not_found)
+        .layer(middleware::from_fn(health::name_route))
+        .with_state(state.clone());
+    let staff = shared()
+        .route("/static/onestop.css", get(onestop::pages::css))
+        .merge(onestop::page_routes())
+        .merge(onestop::print_routes())
+        .layer(middleware::from_fn(health::name_route))
+        .with_state(state.clone());
+    let tenant = Router::new()
+        .fallback_service(tower::service_fn(move |req: axum::extract::Request| {
+            let system = req.extensions().get::<host::Site>().map(|s| s.system);
+            let router = match system {
+                Some(motcua_core::tenant::System::OneStop) => staff.clone(),
+                _ => portal.clone(),
+            };
+            tower::ServiceExt::oneshot(router, req)
+        }))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             session::authenticate,

@@ -136,10 +136,7 @@ async fn handle(state: &AppState, message: &Pending) -> Result<bool, Failure> {
     let Some(tenant) = state.sites.by_id(message.tenant) else {
         return Ok(false);
     };
-    let site = Site {
-        tenant,
-        lang: Lang::Vi,
-    };
+    let site = Site::internal(tenant, Lang::Vi);
     let p = &message.payload;
     let text = |k: &str| {
         p.get(k)

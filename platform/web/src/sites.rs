@@ -11,7 +11,7 @@ use arc_swap::ArcSwap;
 use motcua_core::calendar::WorkingCalendar;
 use motcua_core::lang::Lang;
 use motcua_core::procedure::ProcedureInfo;
-use motcua_core::tenant::{DomainSuffix, Logo, TenantManifest};
+use motcua_core::tenant::{DomainSuffix, Logo, System, TenantManifest};
 use motcua_store::TenantId;
 use motcua_store::tenants::{StoredTenant, TenantStatus};
 use motcua_workflow::procedure::Procedure;
@@ -36,6 +36,8 @@ pub struct TenantSite {
     pub vi_host: String,
     /// The primary English host.
     pub en_host: String,
+    /// The officials' host (the one-stop system).
+    pub staff_host: String,
     /// Its reference data, as plugins granted `reference` read it.
     pub reference: Arc<BTreeMap<String, serde_json::Value>>,
 }
@@ -55,9 +57,17 @@ impl TenantSite {
         }
     }
 
-    /// The primary host of a language.
+    /// The primary portal host of a language.
     pub fn host(&self, lang: Lang) -> &str {
         lang.pick(&self.vi_host, &self.en_host)
+    }
+
+    /// The primary host of a system in a language (the one-stop system has one host only).
+    pub fn host_of(&self, system: System, lang: Lang) -> &str {
+        match system {
+            System::Portal => self.host(lang),
+            System::OneStop => &self.staff_host,
+        }
     }
 
     /// The published procedure with a national code.
@@ -91,8 +101,10 @@ pub struct Binding {
     pub site: Arc<TenantSite>,
     /// The language of this host.
     pub lang: Lang,
-    /// `false` for an alias, which redirects to the primary host of its language.
+    /// `false` for an alias, which redirects to the primary host of its language and system.
     pub primary: bool,
+    /// The system served on this host.
+    pub system: System,
 }
 
 /// A host name claimed by two tenants; the later one is not served on it.
@@ -149,6 +161,7 @@ impl Sites {
                         site: Arc::clone(&site),
                         lang: binding.lang,
                         primary: binding.primary,
+                        system: binding.system,
                     },
                 );
             }
@@ -235,6 +248,7 @@ fn site(stored: StoredTenant, suffix: &DomainSuffix) -> TenantSite {
         suspended: stored.status == TenantStatus::Suspended,
         vi_host: manifest.domains.primary_host(Lang::Vi, suffix),
         en_host: manifest.domains.primary_host(Lang::En, suffix),
+        staff_host: manifest.domains.staff_host(suffix),
         calendar,
         procedures,
         logo: bundle.logo,

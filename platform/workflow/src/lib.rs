@@ -4,9 +4,11 @@
 //!   (serde for YAML, schemars for the JSON Schema editors use).
 //! - [`validate`]: every error of a file at once, with line, column and a hint.
 //! - [`definition`]: a validated workflow compiled for the engine (indexes, compiled guards).
+//! - [`attachments`]: which files a procedure accepts, and a file's type from its content.
 //! - [`engine`]: the pure state machine: (definition, state, command, actor, time) → events and
 //!   the new state, or a typed refusal.
 
+pub mod attachments;
 pub mod definition;
 pub mod diagram;
 pub mod engine;

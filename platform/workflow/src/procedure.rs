@@ -48,6 +48,7 @@ pub fn load(
         .map(|c| c.day_length().num_minutes() as f64 / 60.0)
         .unwrap_or(8.0);
     form::check(&file.form, &file.info, &mut report);
+    crate::attachments::check(file.attachments.as_ref(), &mut report);
     validate::check(&file, &validate::Context { tenant, day_hours }, &mut report);
     let file = report.finish(file)?;
     // The checks above refuse whatever would fail to compile; a failure here is a bug, reported

@@ -159,6 +159,18 @@ impl std::str::FromStr for DomainSuffix {
 pub const VI_PREFIX: &str = "dichvucong";
 /// The prefix of the English host.
 pub const EN_PREFIX: &str = "e-services";
+/// The prefix of the officials' host, where the one-stop system runs (in Vietnamese).
+pub const STAFF_PREFIX: &str = "motcua";
+
+/// Which of the tenant's two systems a host serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum System {
+    /// The public service portal of Art. 16, for citizens and businesses.
+    Portal,
+    /// The internal one-stop system of Art. 17, for officials.
+    OneStop,
+}
 
 /// A host a tenant answers on.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -167,8 +179,11 @@ pub struct HostBinding {
     pub host: String,
     /// The language of the pages served there.
     pub lang: Lang,
-    /// `true` for the two primary hosts; aliases redirect to the primary host of their language.
+    /// `true` for the primary hosts; aliases redirect to the primary host of their language and
+    /// system.
     pub primary: bool,
+    /// The system served there.
+    pub system: System,
 }
 
 impl Domains {
@@ -180,36 +195,46 @@ impl Domains {
         }
     }
 
+    /// The officials' host: `motcua.thanhhoa.gov.vn`.
+    pub fn staff_host(&self, suffix: &DomainSuffix) -> String {
+        format!("{STAFF_PREFIX}.{}.{}", self.name, suffix.as_str())
+    }
+
     /// Every host of the tenant under `suffix`, primary hosts first.
     pub fn hosts(&self, suffix: &DomainSuffix) -> Vec<HostBinding> {
+        let portal = |host, lang, primary| HostBinding {
+            host,
+            lang,
+            primary,
+            system: System::Portal,
+        };
+        let staff = |host, primary| HostBinding {
+            host,
+            lang: Lang::Vi,
+            primary,
+            system: System::OneStop,
+        };
         let mut hosts = vec![
-            HostBinding {
-                host: self.primary_host(Lang::Vi, suffix),
-                lang: Lang::Vi,
-                primary: true,
-            },
-            HostBinding {
-                host: self.primary_host(Lang::En, suffix),
-                lang: Lang::En,
-                primary: true,
-            },
+            portal(self.primary_host(Lang::Vi, suffix), Lang::Vi, true),
+            portal(self.primary_host(Lang::En, suffix), Lang::En, true),
+            staff(self.staff_host(suffix), true),
         ];
         for alias in &self.aliases {
             match alias {
                 Alias::Name { name } => {
                     for (prefix, lang) in [(VI_PREFIX, Lang::Vi), (EN_PREFIX, Lang::En)] {
-                        hosts.push(HostBinding {
-                            host: format!("{prefix}.{name}.{}", suffix.as_str()),
+                        hosts.push(portal(
+                            format!("{prefix}.{name}.{}", suffix.as_str()),
                             lang,
-                            primary: false,
-                        });
+                            false,
+                        ));
                     }
+                    hosts.push(staff(
+                        format!("{STAFF_PREFIX}.{name}.{}", suffix.as_str()),
+                        false,
+                    ));
                 }
-                Alias::Host { host, lang } => hosts.push(HostBinding {
-                    host: host.to_string(),
-                    lang: *lang,
-                    primary: false,
-                }),
+                Alias::Host { host, lang } => hosts.push(portal(host.to_string(), *lang, false)),
             }
         }
         hosts
@@ -278,20 +303,34 @@ mod tests {
             d.primary_host(Lang::En, &prod),
             "e-services.thanhhoa.gov.vn"
         );
+        assert_eq!(d.staff_host(&prod), "motcua.thanhhoa.gov.vn");
         let dev = DomainSuffix::development();
         let hosts: Vec<_> = d
             .hosts(&dev)
             .into_iter()
-            .map(|h| (h.host, h.lang, h.primary))
+            .map(|h| (h.host, h.lang, h.primary, h.system))
             .collect();
+        let (p, s) = (System::Portal, System::OneStop);
         assert_eq!(
             hosts,
             vec![
-                ("dichvucong.thanhhoa.localhost".to_owned(), Lang::Vi, true),
-                ("e-services.thanhhoa.localhost".to_owned(), Lang::En, true),
-                ("dichvucong.hanam.localhost".to_owned(), Lang::Vi, false),
-                ("e-services.hanam.localhost".to_owned(), Lang::En, false),
-                ("dvc.thanhhoa.gov.vn".to_owned(), Lang::Vi, false),
+                (
+                    "dichvucong.thanhhoa.localhost".to_owned(),
+                    Lang::Vi,
+                    true,
+                    p
+                ),
+                (
+                    "e-services.thanhhoa.localhost".to_owned(),
+                    Lang::En,
+                    true,
+                    p
+                ),
+                ("motcua.thanhhoa.localhost".to_owned(), Lang::Vi, true, s),
+                ("dichvucong.hanam.localhost".to_owned(), Lang::Vi, false, p),
+                ("e-services.hanam.localhost".to_owned(), Lang::En, false, p),
+                ("motcua.hanam.localhost".to_owned(), Lang::Vi, false, s),
+                ("dvc.thanhhoa.gov.vn".to_owned(), Lang::Vi, false, p),
             ]
         );
         assert_eq!(".gov.vn.".parse::<DomainSuffix>().unwrap(), prod);

@@ -29,6 +29,7 @@ pub struct Model {
     pub state_version: i64,
     pub closed_at: Option<DateTimeUtc>,
     pub next_timer_at: Option<DateTimeUtc>,
+    pub applicant_name_folded: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,10 +2,14 @@
 //! with it first, so that tenants can later be sharded by it.
 
 pub mod api_token;
+pub mod attachment_upload;
 pub mod code_counter;
 pub mod division;
 pub mod dossier;
+pub mod dossier_document;
 pub mod dossier_event;
+pub mod dossier_task;
+pub mod dossier_task_key;
 pub mod outbox;
 pub mod plugin_version;
 pub mod policy_change;

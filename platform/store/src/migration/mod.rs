@@ -11,6 +11,8 @@ mod m0004_timers;
 mod m0005_plugins;
 mod m0006_policies;
 mod m0007_accounts;
+mod m0008_inbox;
+mod m0009_attachments;
 
 use sea_orm_migration::prelude::*;
 
@@ -61,6 +63,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_plugins::Migration),
             Box::new(m0006_policies::Migration),
             Box::new(m0007_accounts::Migration),
+            Box::new(m0008_inbox::Migration),
+            Box::new(m0009_attachments::Migration),
         ]
     }
 }

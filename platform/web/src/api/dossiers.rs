@@ -22,17 +22,17 @@ use crate::{AppState, handling};
 /// The body of a submission.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct Submission {
+pub(crate) struct Submission {
     /// The procedure's national code.
-    procedure: String,
+    pub procedure: String,
     /// The case (trường hợp), when the procedure has several; the first one otherwise.
     #[serde(default)]
-    case: Option<String>,
+    pub case: Option<String>,
     /// Who the dossier is for.
-    applicant: Applicant,
+    pub applicant: Applicant,
     /// The e-form data.
     #[serde(default = "empty_object")]
-    form: Value,
+    pub form: Value,
 }
 
 fn empty_object() -> Value {
@@ -73,18 +73,71 @@ pub(super) async fn submit(
         .rate_limit("submit", &client, state.config.submit_per_minute)
         .await
         .map_err(fail)?;
+    let checked = check_submission(&site, &body, true).map_err(fail)?;
+    let idempotency_key = idempotency_key(&headers).map_err(fail)?;
+
+    let received = handling::submit(
+        &state,
+        &site,
+        handling::Submission {
+            live: checked.live,
+            case: checked.case,
+            applicant: body.applicant,
+            form: checked.form,
+            channel: Channel::Online,
+            idempotency_key,
+            first_move: None,
+        },
+    )
+    .await
+    .map_err(fail)?;
+    let (status, replayed) = match &received {
+        Received::Created(_) => (StatusCode::CREATED, "false"),
+        Received::Replayed(_) => (StatusCode::OK, "true"),
+    };
+    Ok((
+        status,
+        [("idempotent-replayed", replayed)],
+        Json(dossier_json(
+            &site,
+            received.dossier(),
+            &stage(&state, &site, received.dossier()).await,
+        )),
+    )
+        .into_response())
+}
+
+/// A submission's procedure, case and form, checked.
+#[derive(Debug)]
+pub(crate) struct Checked {
+    /// The procedure's published version.
+    pub live: crate::sites::Live,
+    /// The case's key.
+    pub case: String,
+    /// The validated form data.
+    pub form: Value,
+}
+
+/// Checks what every channel's submission must get right: a procedure of this tenant (that
+/// accepts online dossiers, when `online`), one of its cases, the applicant's name, and the
+/// form by the procedure's rules (the same the portal's form applies in the browser).
+pub(crate) fn check_submission(
+    site: &Site,
+    body: &Submission,
+    online: bool,
+) -> Result<Checked, Failure> {
     let procedure = site.tenant.procedure(&body.procedure).ok_or_else(|| {
-        fail(Failure::invalid(
+        Failure::invalid(
             "unknown_procedure",
             Msg::new(
                 format!("Không có thủ tục mã {}.", body.procedure),
                 format!("There is no procedure with code {}.", body.procedure),
             ),
-        ))
+        )
     })?;
     let info = procedure.info();
-    if !info.level.accepts_online() {
-        return Err(fail(Failure::invalid(
+    if online && !info.level.accepts_online() {
+        return Err(Failure::invalid(
             "procedure_not_online",
             Msg::new(
                 format!(
@@ -96,88 +149,62 @@ pub(super) async fn submit(
                     info.name.get(Lang::En)
                 ),
             ),
-        )));
+        ));
     }
     let case = match &body.case {
         None => info.cases.first(),
         Some(key) => info.cases.iter().find(|c| c.key.as_str() == key),
     }
     .ok_or_else(|| {
-        fail(Failure::invalid(
+        Failure::invalid(
             "unknown_case",
             Msg::new(
                 "Trường hợp đã chọn không thuộc thủ tục này.",
                 "The chosen case does not belong to this procedure.",
             ),
-        ))
+        )
     })?;
     if body.applicant.name.trim().is_empty() {
-        return Err(fail(Failure::invalid(
+        return Err(Failure::invalid(
             "applicant_name_required",
             Msg::new(
                 "Cần ghi họ tên người nộp hồ sơ.",
                 "The applicant's name is required.",
             ),
-        )));
+        ));
     }
-    // The same rules the portal's form applies in the browser, on the server.
     let form = procedure
         .procedure
         .form
         .validate(&body.form, chrono::Utc::now())
-        .map_err(|fields| fail(Failure::form(fields)))?;
-    let idempotency_key = match headers.get("idempotency-key") {
-        None => None,
-        Some(v) => Some(
-            v.to_str()
-                .ok()
-                .map(str::trim)
-                .filter(|k| !k.is_empty() && k.len() <= MAX_IDEMPOTENCY_KEY)
-                .ok_or_else(|| {
-                    fail(Failure::new(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_idempotency_key",
-                        Msg::new(
-                            "Idempotency-Key phải là chuỗi ASCII từ 1 đến 200 ký tự.",
-                            "Idempotency-Key must be 1 to 200 ASCII characters.",
-                        ),
-                    ))
-                })?
-                .to_owned(),
-        ),
-    };
+        .map_err(Failure::form)?;
+    Ok(Checked {
+        live: procedure.clone(),
+        case: case.key.to_string(),
+        form,
+    })
+}
 
-    let received = handling::submit(
-        &state,
-        &site,
-        handling::Submission {
-            live: procedure.clone(),
-            case: case.key.to_string(),
-            applicant: body.applicant,
-            form,
-            channel: Channel::Online,
-            idempotency_key,
-        },
-    )
-    .await
-    .map_err(fail)?;
-    let (status, replayed) = match &received {
-        Received::Created(_) => (StatusCode::CREATED, "false"),
-        Received::Replayed(_) => (StatusCode::OK, "true"),
+/// The `Idempotency-Key` header, when given: 1 to 200 ASCII characters.
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Failure> {
+    let Some(v) = headers.get("idempotency-key") else {
+        return Ok(None);
     };
-    if status == StatusCode::CREATED {
-        metrics::counter!("motcua_dossiers_received_total", "tenant" => site.tenant.manifest.slug.to_string(), "channel" => "online").increment(1);
-    }
-    Ok((
-        status,
-        [("idempotent-replayed", replayed)],
-        Json(dossier_json(
-            &site,
-            received.dossier(),
-            &stage(&state, &site, received.dossier()).await,
-        )),
-    )
-        .into_response())
+    v.to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= MAX_IDEMPOTENCY_KEY)
+        .map(|k| Some(k.to_owned()))
+        .ok_or_else(|| {
+            Failure::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_idempotency_key",
+                Msg::new(
+                    "Idempotency-Key phải là chuỗi ASCII từ 1 đến 200 ký tự.",
+                    "Idempotency-Key must be 1 to 200 ASCII characters.",
+                ),
+            )
+        })
 }
 
 /// How far handling has got: the names of the steps the dossier is at, in the host's language

@@ -5,8 +5,10 @@
 mod admin;
 mod admin_plugins;
 mod admin_policy;
+mod documents;
 mod dossiers;
 mod procedures;
+mod uploads;
 
 use axum::Router;
 use axum::extract::rejection::JsonRejection;
@@ -21,7 +23,7 @@ use crate::error::{ApiError, Failure};
 use crate::host::Site;
 use crate::i18n::Msg;
 
-pub(crate) use dossiers::{lookup, stage};
+pub(crate) use dossiers::{Submission, check_submission, idempotency_key, lookup, stage};
 
 /// The routes under `/api` (nested there by the application).
 pub(crate) fn routes() -> Router<AppState> {
@@ -30,8 +32,26 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/procedures/{code}", get(procedures::show))
         .route("/v1/dossiers", post(dossiers::submit))
         .route("/v1/dossiers/{code}/status", get(dossiers::status))
+        .route(
+            "/v1/uploads",
+            // The body is streamed and held to the procedure's limit by the handler; the limit
+            // here bounds what a multipart body may carry at all.
+            post(uploads::upload).layer(axum::extract::DefaultBodyLimit::max(
+                motcua_workflow::attachments::MAX_FILE_SIZE as usize + uploads::MULTIPART_OVERHEAD,
+            )),
+        )
+        .merge(document_routes().0)
         .merge(admin_routes().0)
         .fallback(not_found)
+}
+
+/// A dossier's documents, for the officials who may view the dossier and its owner
+/// ([`documents`]).
+pub(crate) fn document_routes() -> (Router<AppState>, &'static [crate::guard::GuardedRoute]) {
+    crate::guard::guarded_routes! {
+        "/v1/dossiers/{code}/documents" [get] => get(documents::list),
+        "/v1/dossiers/{code}/documents/{sha256}" [get] => get(documents::download),
+    }
 }
 
 /// The administration routes: each handler takes a [`crate::guard::Guard`] and asks it, and a

@@ -17,6 +17,7 @@ mod event;
 mod machine;
 mod refusal;
 mod state;
+mod tasks;
 
 #[cfg(test)]
 mod properties;
@@ -34,6 +35,7 @@ pub use refusal::Refusal;
 pub use state::{
     Clock, Closing, DossierState, JoinState, PendingTimer, Rescheduling, Token, Waiting,
 };
+pub use tasks::Task;
 
 use crate::definition::Definition;
 

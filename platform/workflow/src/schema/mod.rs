@@ -5,6 +5,7 @@
 //! info: { ... }        # public information (motcua_core::procedure::ProcedureInfo)
 //! form: { fields: [...] }
 //! workflow: { start: ..., steps: { ... } }
+//! attachments: { ... }  # optional: the files accepted
 //! ```
 //!
 //! Every type here derives `Deserialize` (strict: unknown keys are errors) and `JsonSchema` (the
@@ -13,6 +14,7 @@
 //! name their line and column. Steps are one struct with a `kind` rather than an enum per kind:
 //! serde's tagged enums buffer their content and would lose those positions.
 
+mod attachments;
 mod form;
 mod names;
 mod workflow;
@@ -21,6 +23,7 @@ use motcua_core::procedure::ProcedureInfo;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use attachments::{Attachments, FileSize};
 pub use form::{ChoiceOption, Field, FieldType, Form, Rule};
 pub use motcua_core::diagnostic::At;
 pub use names::{Ident, PluginRef};
@@ -50,6 +53,9 @@ pub struct ProcedureFile {
     pub form: Form,
     /// The electronic workflow.
     pub workflow: Workflow,
+    /// The files applicants and officials may attach, when not the platform's defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Attachments>,
 }
 
 #[cfg(test)]

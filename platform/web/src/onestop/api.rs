@@ -1,0 +1,279 @@
+//! The one-stop system's JSON API for officials: a dossier with what the official may do to it,
+//! and the commands that move it.
+//!
+//! `GET /api/v1/onestop/dossiers/{code}` and `POST /api/v1/onestop/dossiers/{code}/commands`.
+//! Every command names the dossier version the official saw (`expected_version`): of two
+//! officials acting at once, exactly one succeeds, and the other gets 409 with the dossier as it
+//! now stands, so that they can decide again on what is really there.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use motcua_authz::Action;
+use motcua_store::dossiers;
+use motcua_workflow::engine::{Actor, Command, Inputs};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::official::{Official, actor_of, divisions_of};
+use super::view::{self, ACT, Loaded};
+use crate::error::{ApiError, Failure};
+use crate::guard::Guard;
+use crate::{AppState, handling};
+
+/// `GET /api/v1/onestop/dossiers/{code}`.
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    guard: Guard,
+    Path(code): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let official = Official::from_guard(guard)?;
+    let loaded = view::load(&state, &official, &code).await?;
+    Ok(Json(full_view(&state, &official, &loaded).await?))
+}
+
+/// The dossier's whole view for `official`.
+pub(crate) async fn full_view(
+    state: &AppState,
+    official: &Official,
+    loaded: &Loaded,
+) -> Result<serde_json::Value, ApiError> {
+    let site = &official.guard.site;
+    let fail = |f: Failure| ApiError(site.lang, f);
+    let (steps, whole) = view::steps(loaded, official, Utc::now());
+    let events = dossiers::history(&state.store, site.tenant.id, &loaded.dossier)
+        .await
+        .map_err(|e| fail(e.into()))?;
+    let names = view::official_names(state, site.tenant.id)
+        .await
+        .map_err(fail)?;
+    let history = view::history(events, &names);
+    Ok(view::json(loaded, site.lang, &steps, &whole, &history))
+}
+
+/// A command as officials send it.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub(crate) enum Request {
+    /// Take an action of a step.
+    Act {
+        /// The step.
+        step: String,
+        /// The action.
+        action: String,
+        /// The reason, documents or result it needs.
+        #[serde(default)]
+        inputs: Inputs,
+    },
+    /// Take a step for oneself.
+    Claim {
+        /// The step.
+        step: String,
+    },
+    /// Give a step back.
+    Release {
+        /// The step.
+        step: String,
+    },
+    /// Hand a step to another official (division heads).
+    Reassign {
+        /// The step.
+        step: String,
+        /// The official's account id.
+        to: i64,
+    },
+    /// Run a failed plugin step again.
+    RetryPlugin {
+        /// The step.
+        step: String,
+    },
+    /// Apologise and set a later date (Form 04, once).
+    Reschedule {
+        /// The new due time.
+        due: DateTime<Utc>,
+        /// The reason given to the applicant.
+        reason: String,
+    },
+    /// Stop handling.
+    Stop {
+        /// Why.
+        reason: String,
+    },
+    /// Record at the desk the documents the applicant brought to supplement the dossier.
+    Supplement {
+        /// The documents.
+        #[serde(default)]
+        documents: Vec<String>,
+    },
+    /// Record at the desk the applicant's request to withdraw the dossier.
+    Withdraw {
+        /// Why.
+        #[serde(default)]
+        reason: String,
+    },
+}
+
+/// The body of `POST .../commands`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CommandBody {
+    /// The dossier version the official saw (`version` in the dossier view).
+    pub expected_version: u64,
+    /// What to do.
+    pub command: Request,
+}
+
+/// What a request becomes: the engine command, who the engine sees acting, and what is
+/// recorded besides.
+struct Prepared {
+    command: Command,
+    actor: Actor,
+    extra: Vec<(String, serde_json::Value)>,
+}
+
+fn step_division(loaded: &Loaded, step: &str) -> String {
+    loaded
+        .procedure
+        .definition
+        .step(step)
+        .and_then(|(_, s)| s.division.clone())
+        .unwrap_or_default()
+}
+
+/// Asks the guard for the permission the request needs, then builds the engine command.
+fn prepare(official: &Official, loaded: &Loaded, request: Request) -> Result<Prepared, ApiError> {
+    let site = &official.guard.site;
+    let manifest = &site.tenant.manifest;
+    let desk = loaded.procedure.file.info.desk(manifest).key.to_string();
+    let active: Vec<String> = loaded
+        .state
+        .tokens
+        .iter()
+        .map(|t| step_division(loaded, &t.step))
+        .collect();
+    let own = |command| Prepared {
+        command,
+        actor: official.actor.clone(),
+        extra: Vec::new(),
+    };
+    // The applicant's own commands, brought to the desk: the engine sees the applicant, the
+    // history also names the official who recorded them.
+    let at_desk = |command: Command, what: &str| Prepared {
+        command,
+        actor: Actor::applicant("applicant"),
+        extra: vec![(
+            "recorded_at_desk".to_owned(),
+            json!({ "command": what, "by": official.actor.id }),
+        )],
+    };
+    Ok(match request {
+        Request::Act {
+            step,
+            action,
+            inputs,
+        } => {
+            official.require_any(&ACT, [step_division(loaded, &step).as_str()])?;
+            own(Command::Act {
+                step,
+                action,
+                inputs,
+            })
+        }
+        Request::Claim { step } => {
+            official.require_any(&ACT, [step_division(loaded, &step).as_str()])?;
+            own(Command::Claim { step })
+        }
+        Request::Release { step } => {
+            official.require_any(&ACT, [step_division(loaded, &step).as_str()])?;
+            own(Command::Release { step })
+        }
+        Request::Reassign { step, to } => {
+            official.require_any(&[Action::Assign], [step_division(loaded, &step).as_str()])?;
+            let to = actor_of(&site.tenant, official.guard.authz(), to);
+            own(Command::Reassign { step, to })
+        }
+        Request::RetryPlugin { step } => {
+            official.require_any(&[Action::Handle], [step_division(loaded, &step).as_str()])?;
+            own(Command::RetryPlugin { step })
+        }
+        Request::Reschedule { due, reason } => {
+            official.require_any(
+                &[Action::Handle, Action::Approve],
+                active.iter().map(String::as_str),
+            )?;
+            own(Command::Reschedule { due, reason })
+        }
+        Request::Stop { reason } => {
+            let divisions = divisions_of(&loaded.procedure, manifest);
+            official.require_any(&[Action::Approve], divisions.iter().map(String::as_str))?;
+            own(Command::Stop { reason })
+        }
+        Request::Supplement { documents } => {
+            official.require_any(&[Action::Receive], [desk.as_str()])?;
+            at_desk(Command::Supplement { documents }, "supplement")
+        }
+        Request::Withdraw { reason } => {
+            official.require_any(&[Action::Receive], [desk.as_str()])?;
+            at_desk(Command::Withdraw { reason }, "withdraw")
+        }
+    })
+}
+
+/// `POST /api/v1/onestop/dossiers/{code}/commands`.
+pub(crate) async fn command(
+    State(state): State<AppState>,
+    guard: Guard,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let official = Official::from_guard(guard)?;
+    let loaded = view::load(&state, &official, &code).await?;
+    let lang = official.guard.site.lang;
+    let body: CommandBody = crate::api::json_body(lang, &body)?;
+    let (_, response) = run(&state, &official, loaded, body).await?;
+    Ok(response)
+}
+
+/// Runs a command for `official` and answers with the dossier after it (200), or with the
+/// conflict and the dossier as it now stands (409). Also gives the dossier moved, if it moved.
+pub(crate) async fn run(
+    state: &AppState,
+    official: &Official,
+    loaded: Loaded,
+    body: CommandBody,
+) -> Result<(Option<dossiers::Dossier>, Response), ApiError> {
+    let site = &official.guard.site;
+    let code = loaded.dossier.code;
+    let prepared = prepare(official, &loaded, body.command)?;
+    let moved = handling::act_recording(
+        state,
+        site,
+        &code,
+        &prepared.command,
+        &prepared.actor,
+        Some(body.expected_version),
+        Utc::now(),
+        prepared.extra,
+    )
+    .await;
+    match moved {
+        Ok(d) => {
+            let fresh = view::load(state, official, &code.to_string()).await?;
+            let view = full_view(state, official, &fresh).await?;
+            Ok((Some(d), (StatusCode::OK, Json(view)).into_response()))
+        }
+        Err(f) if f.status == StatusCode::CONFLICT => {
+            let fresh = view::load(state, official, &code.to_string()).await?;
+            let view = full_view(state, official, &fresh).await?;
+            let body = json!({
+                "error": { "code": f.code, "message": f.message.get(site.lang) },
+                "dossier": view,
+            });
+            Ok((None, (StatusCode::CONFLICT, Json(body)).into_response()))
+        }
+        Err(f) => Err(ApiError(site.lang, f)),
+    }
+}

@@ -1,0 +1,223 @@
+//! `POST /ho-so/{code}/thao-tac`: a form of the dossier page, turned into the JSON API's
+//! command and run through [`api::run`], so that a form is accepted exactly when the API would
+//! accept it.
+//!
+//! Accepted: 303 back to the dossier with a fixed `?ok=` code. Refused: the dossier page as it
+//! now stands, with the refusal (the engine's message, or for two officials acting at once the
+//! conflict) above it, what the official typed back in the form, and the refusal's status.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use motcua_workflow::engine::Inputs;
+
+use super::super::api::{self, CommandBody, Request};
+use super::super::official::Official;
+use super::super::view;
+use super::dossier::{Notice, Retained, render};
+use super::{Flash, Staff, field, form_pairs, respond, see_other};
+use crate::AppState;
+use crate::error::Failure;
+use crate::guard::Guard;
+use crate::host::Site;
+use crate::session::Session;
+
+/// The references of a `documents` box: one per line or between commas.
+fn documents(text: &str) -> Vec<String> {
+    text.split([',', '\n', ';'])
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn optional(text: Option<&str>) -> Option<String> {
+    text.filter(|t| !t.is_empty()).map(str::to_owned)
+}
+
+/// What the official typed, to give back after a refusal.
+fn retained(pairs: &[(String, String)]) -> Retained {
+    let get = |name| field(pairs, name).unwrap_or_default().to_owned();
+    Retained {
+        kind: get("type"),
+        step: get("step"),
+        action: get("action"),
+        reason: get("reason"),
+        result: get("result"),
+        documents: get("documents"),
+        due_date: get("due_date"),
+    }
+}
+
+/// The form as the API's command, or what is wrong with it in words.
+fn parse(site: &Site, pairs: &[(String, String)]) -> Result<(CommandBody, Flash), &'static str> {
+    let get = |name| field(pairs, name).unwrap_or_default();
+    let step = || get("step").to_owned();
+    let expected_version = get("expected_version")
+        .parse()
+        .map_err(|_| "Biểu mẫu thiếu phiên bản hồ sơ; hãy tải lại trang và thử lại.")?;
+    let (command, flash) = match get("type") {
+        "act" => (
+            Request::Act {
+                step: step(),
+                action: get("action").to_owned(),
+                inputs: Inputs {
+                    reason: optional(Some(get("reason"))),
+                    documents: documents(get("documents")),
+                    result: optional(Some(get("result"))),
+                },
+            },
+            Flash::Act,
+        ),
+        "claim" => (Request::Claim { step: step() }, Flash::Claim),
+        "release" => (Request::Release { step: step() }, Flash::Release),
+        "retry_plugin" => (Request::RetryPlugin { step: step() }, Flash::RetryPlugin),
+        "reassign" => {
+            let to = get("to")
+                .parse()
+                .map_err(|_| "Hãy chọn cán bộ được giao xử lý.")?;
+            (Request::Reassign { step: step(), to }, Flash::Reassign)
+        }
+        "reschedule" => {
+            let date = NaiveDate::parse_from_str(get("due_date"), "%Y-%m-%d")
+                .map_err(|_| "Hãy chọn ngày hẹn trả kết quả mới.")?;
+            let time = match get("due_time") {
+                "" => NaiveTime::from_hms_opt(17, 0, 0).unwrap_or_default(),
+                t => NaiveTime::parse_from_str(t, "%H:%M")
+                    .map_err(|_| "Giờ hẹn trả kết quả mới không hợp lệ (giờ:phút).")?,
+            };
+            let due = site
+                .tenant
+                .calendar
+                .time_zone()
+                .from_local_datetime(&date.and_time(time))
+                .earliest()
+                .ok_or("Thời điểm hẹn trả kết quả mới không hợp lệ.")?
+                .with_timezone(&Utc);
+            let reason = get("reason").to_owned();
+            (Request::Reschedule { due, reason }, Flash::Reschedule)
+        }
+        "stop" => (
+            Request::Stop {
+                reason: get("reason").to_owned(),
+            },
+            Flash::Stop,
+        ),
+        "supplement" => (
+            Request::Supplement {
+                documents: documents(get("documents")),
+            },
+            Flash::Supplement,
+        ),
+        "withdraw" => (
+            Request::Withdraw {
+                reason: get("reason").to_owned(),
+            },
+            Flash::Withdraw,
+        ),
+        _ => return Err("Thao tác không hợp lệ."),
+    };
+    Ok((
+        CommandBody {
+            expected_version,
+            command,
+        },
+        flash,
+    ))
+}
+
+/// The message of a 409 answer of [`api::run`].
+async fn conflict_message(response: Response) -> String {
+    let body = axum::body::to_bytes(response.into_body(), 1 << 22)
+        .await
+        .unwrap_or_default();
+    let said = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v["error"]["message"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| "Hồ sơ vừa được người khác xử lý.".to_owned());
+    format!("{said} Trang dưới đây là hồ sơ như hiện nay; hãy xem lại trước khi thao tác.")
+}
+
+/// `POST /ho-so/{code}/thao-tac`.
+pub(crate) async fn command(
+    State(state): State<AppState>,
+    guard: Guard,
+    session: Session,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Response {
+    let site = guard.site.clone();
+    let staff = Staff::new(&site, &session, "inbox");
+    let outcome = async {
+        let official = Official::from_guard(guard).map_err(|e| e.1)?;
+        let loaded = view::load(&state, &official, &code)
+            .await
+            .map_err(|e| e.1)?;
+        let pairs = form_pairs(&body);
+        let kept = retained(&pairs);
+        let code = loaded.dossier.code.to_string();
+        let (body, flash) = match parse(&site, &pairs) {
+            Ok(parsed) => parsed,
+            Err(message) => {
+                let notice = Notice {
+                    ok: None,
+                    error: Some(message.to_owned()),
+                };
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                return render(
+                    &state,
+                    &official,
+                    staff.clone(),
+                    &loaded,
+                    notice,
+                    kept,
+                    status,
+                )
+                .await;
+            }
+        };
+        let (status, message) = match api::run(&state, &official, loaded, body).await {
+            Ok((_, response)) if response.status().is_success() => {
+                return Ok(see_other(&format!("/ho-so/{code}?ok={}", flash.code())));
+            }
+            Ok((_, response)) => (response.status(), conflict_message(response).await),
+            Err(e) if e.1.status.is_server_error() => return Err::<Response, Failure>(e.1),
+            Err(e) => (e.1.status, e.1.message.get(site.lang).to_owned()),
+        };
+        let fresh = view::load(&state, &official, &code)
+            .await
+            .map_err(|e| e.1)?;
+        let notice = Notice {
+            ok: None,
+            error: Some(message),
+        };
+        render(
+            &state,
+            &official,
+            staff.clone(),
+            &fresh,
+            notice,
+            kept,
+            status,
+        )
+        .await
+    }
+    .await;
+    respond(&site, staff, outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_are_split_on_lines_and_commas() {
+        assert_eq!(
+            documents(" CV-12/2026, BB-3\nQĐ 45 ;\n\n"),
+            ["CV-12/2026", "BB-3", "QĐ 45"]
+        );
+        assert!(documents("  ").is_empty());
+    }
+}

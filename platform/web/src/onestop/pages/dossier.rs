@@ -1,0 +1,311 @@
+//! `GET /ho-so/{code}`: a dossier as an official works on it — its facts, applicant and e-form,
+//! the steps it is at with one small form per thing this official may do there (exactly what
+//! [`view::steps`] allows), what they may do to the dossier as a whole, its history as a
+//! timeline, and links to its printable forms.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
+use chrono::Utc;
+use motcua_store::dossiers;
+use serde::Deserialize;
+
+use super::super::inbox::urgency;
+use super::super::official::Official;
+use super::super::view::{self, Loaded, StepView};
+use super::facts::{Fact, FormLink, applicant, facts, form_link, forms};
+use super::history::{Entry, timeline};
+use super::values::{Shown, shown};
+use super::{Flash, Opt, Staff, local_time, page, respond, role_label};
+use crate::AppState;
+use crate::error::Failure;
+use crate::guard::Guard;
+use crate::session::Session;
+
+/// An action's form.
+struct ActionForm {
+    key: String,
+    label: String,
+    /// A prefix for the ids of its inputs.
+    id: String,
+    needs_reason: bool,
+    needs_result: bool,
+    needs_documents: bool,
+    reason: String,
+    result: String,
+    documents: String,
+}
+
+/// A step the dossier is at, with the official's forms.
+struct StepBox {
+    key: String,
+    name: String,
+    division: String,
+    role: String,
+    assignee: String,
+    entered: String,
+    due: Option<String>,
+    urgency_label: Option<&'static str>,
+    urgency: &'static str,
+    waiting: &'static str,
+    plugin_error: Option<String>,
+    actions: Vec<ActionForm>,
+    can_claim: bool,
+    can_release: bool,
+    can_retry: bool,
+    /// The officials it may be handed to, when the official may reassign it.
+    candidates: Option<Vec<Opt>>,
+}
+
+/// What the official may do to the dossier as a whole, with what was typed before a refusal.
+struct Whole {
+    stop: bool,
+    reschedule: bool,
+    supplement: bool,
+    withdraw: bool,
+    retained: Retained,
+}
+
+#[derive(Template)]
+#[template(path = "onestop/dossier.html")]
+struct DossierTemplate {
+    staff: Staff,
+    code: String,
+    title: String,
+    version: u64,
+    facts: Vec<Fact>,
+    applicant: Vec<Fact>,
+    form: Vec<Shown>,
+    steps: Vec<StepBox>,
+    whole: Whole,
+    history: Vec<Entry>,
+    forms: Vec<FormLink>,
+    ok: Option<&'static str>,
+    print: Option<FormLink>,
+    error: Option<String>,
+}
+
+/// What an official typed in a form that was refused, to give it back to them.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Retained {
+    /// The command's type.
+    pub kind: String,
+    /// Its step.
+    pub step: String,
+    /// Its action.
+    pub action: String,
+    /// The reason typed.
+    pub reason: String,
+    /// The result typed.
+    pub result: String,
+    /// The documents typed.
+    pub documents: String,
+    /// The new date typed (reschedule).
+    pub due_date: String,
+}
+
+/// What to tell the official above the dossier.
+#[derive(Debug, Default)]
+pub(super) struct Notice {
+    /// A success, from the redirect's `?ok=`.
+    pub ok: Option<Flash>,
+    /// A refusal, shown on the page answering the form.
+    pub error: Option<String>,
+}
+
+/// The officials holding the step's role in its division (or in every division).
+fn candidates(official: &Official, step: &StepView, names: &HashMap<String, String>) -> Vec<Opt> {
+    let site = &official.guard.site;
+    let (Some(role), Some(division)) = (step.role.as_deref(), step.division.as_deref()) else {
+        return Vec::new();
+    };
+    let mut accounts: Vec<i64> = official
+        .guard
+        .authz()
+        .assignments(site.tenant.id)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|a| a.role.as_str() == role && a.division.as_deref().is_none_or(|d| d == division))
+        .map(|a| a.account)
+        .collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    let mut options: Vec<Opt> = accounts
+        .into_iter()
+        .filter_map(|id| {
+            let subject = motcua_authz::subject(id);
+            let name = names.get(&subject)?;
+            let label = if step.assignee.as_deref() == Some(subject.as_str()) {
+                format!("{name} (đang xử lý)")
+            } else {
+                name.clone()
+            };
+            Some(Opt::new(&id.to_string(), &label, None))
+        })
+        .collect();
+    options.sort_by(|a, b| a.label.cmp(&b.label));
+    options
+}
+
+fn step_box(
+    official: &Official,
+    s: &StepView,
+    names: &HashMap<String, String>,
+    retained: &Retained,
+    now: chrono::DateTime<Utc>,
+) -> StepBox {
+    let site = &official.guard.site;
+    let urgency = s.due.map_or("", |due| urgency(&site.tenant, due, now));
+    StepBox {
+        actions: s
+            .actions
+            .iter()
+            .map(|a| {
+                let kept =
+                    retained.kind == "act" && retained.step == s.step && retained.action == a.key;
+                let keep = |v: &String| if kept { v.clone() } else { String::new() };
+                ActionForm {
+                    id: format!("{}--{}", s.step, a.key),
+                    needs_reason: a.requires.contains(&"reason"),
+                    needs_result: a.requires.contains(&"result"),
+                    needs_documents: a.requires.contains(&"documents"),
+                    reason: keep(&retained.reason),
+                    result: keep(&retained.result),
+                    documents: keep(&retained.documents),
+                    key: a.key.clone(),
+                    label: a.label.clone(),
+                }
+            })
+            .collect(),
+        key: s.step.clone(),
+        name: s.name.clone(),
+        division: s
+            .division_name
+            .clone()
+            .or_else(|| s.division.clone())
+            .unwrap_or_default(),
+        role: s.role.as_deref().map(role_label).unwrap_or_default(),
+        assignee: match s.assignee.as_deref() {
+            None => "Chưa có người nhận".to_owned(),
+            Some(a) if a == official.actor.id => "Tôi".to_owned(),
+            Some(a) => names.get(a).cloned().unwrap_or_else(|| a.to_owned()),
+        },
+        entered: local_time(site, s.entered_at),
+        due: s.due.map(|d| local_time(site, d)),
+        urgency_label: match urgency {
+            "overdue" => Some("Quá hạn"),
+            "due_soon" => Some("Sắp đến hạn"),
+            _ => None,
+        },
+        urgency,
+        waiting: match s.waiting {
+            "plugin" => "Đang chờ phần mở rộng xử lý",
+            "applicant" => "Đang chờ người nộp bổ sung",
+            _ => "Đang chờ cán bộ xử lý",
+        },
+        plugin_error: s.plugin_error.clone(),
+        can_claim: s.can_claim,
+        can_release: s.can_release,
+        can_retry: s.can_retry,
+        candidates: s.can_reassign.then(|| candidates(official, s, names)),
+    }
+}
+
+/// The dossier page for `official`, with `notice` above it and `retained` back in the form that
+/// was refused, answered with `status`.
+pub(super) async fn render(
+    state: &AppState,
+    official: &Official,
+    staff: Staff,
+    loaded: &Loaded,
+    notice: Notice,
+    retained: Retained,
+    status: StatusCode,
+) -> Result<Response, Failure> {
+    let site = &official.guard.site;
+    let lang = site.lang;
+    let now = Utc::now();
+    let (steps, whole) = view::steps(loaded, official, now);
+    let events = dossiers::history(&state.store, site.tenant.id, &loaded.dossier).await?;
+    let names = view::official_names(state, site.tenant.id).await?;
+    let events = view::history(events, &names);
+    let code = loaded.dossier.code.to_string();
+    let template = DossierTemplate {
+        staff,
+        title: loaded.procedure.file.info.name.get(lang).to_owned(),
+        version: loaded.state.version,
+        facts: facts(official, loaded, now),
+        applicant: applicant(loaded),
+        form: shown(&loaded.procedure.form, &loaded.dossier.form, lang),
+        steps: steps
+            .iter()
+            .map(|s| step_box(official, s, &names, &retained, now))
+            .collect(),
+        whole: Whole {
+            stop: whole.stop,
+            reschedule: whole.reschedule,
+            supplement: whole.supplement,
+            withdraw: whole.withdraw,
+            retained,
+        },
+        history: timeline(site, &loaded.procedure, &events, &names),
+        forms: forms(&code, &events),
+        ok: notice.ok.map(Flash::message),
+        print: notice
+            .ok
+            .and_then(Flash::form)
+            .and_then(|f| form_link(&code, f)),
+        error: notice.error,
+        code,
+    };
+    Ok(page(status, &template))
+}
+
+/// The query of the dossier page.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PageQuery {
+    /// The outcome of the form that led here.
+    #[serde(default)]
+    ok: Option<String>,
+}
+
+/// `GET /ho-so/{code}`.
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    guard: Guard,
+    session: Session,
+    Path(code): Path<String>,
+    uri: Uri,
+) -> Response {
+    let site = guard.site.clone();
+    let staff = Staff::new(&site, &session, "inbox");
+    let outcome = async {
+        let official = Official::from_guard(guard).map_err(|e| e.1)?;
+        let loaded = view::load(&state, &official, &code)
+            .await
+            .map_err(|e| e.1)?;
+        let notice = Notice {
+            ok: Query::<PageQuery>::try_from_uri(&uri)
+                .ok()
+                .and_then(|q| q.0.ok)
+                .as_deref()
+                .and_then(Flash::parse),
+            error: None,
+        };
+        render(
+            &state,
+            &official,
+            staff.clone(),
+            &loaded,
+            notice,
+            Retained::default(),
+            StatusCode::OK,
+        )
+        .await
+    }
+    .await;
+    respond(&site, staff, outcome)
+}
