@@ -136,15 +136,7 @@ pub(crate) async fn receive(
     let lang = site.lang;
     let fail = |f: Failure| ApiError(lang, f);
     // Decide before reading the body: only a desk official learns what it should contain.
-    let desks: Vec<String> = site
-        .tenant
-        .manifest
-        .divisions
-        .iter()
-        .filter(|d| d.one_stop)
-        .map(|d| d.key.to_string())
-        .collect();
-    official.require_any(&[Action::Receive], desks.iter().map(String::as_str))?;
+    official.require_some_desk()?;
     let body: DeskBody = crate::api::json_body(lang, &body)?;
     let key = idempotency_key(&headers).map_err(fail)?;
     let (received, decision) = take(&state, &official, body, key).await?;

@@ -72,6 +72,19 @@ impl Official {
             .any(|a| divisions.clone().into_iter().any(|d| self.may(*a, d)))
     }
 
+    /// 403 unless the official may receive dossiers at one of the tenant's one-stop desks.
+    pub(crate) fn require_some_desk(&self) -> Result<(), ApiError> {
+        let manifest = &self.guard.site.tenant.manifest;
+        self.require_any(
+            &[Action::Receive],
+            manifest
+                .divisions
+                .iter()
+                .filter(|d| d.one_stop)
+                .map(|d| d.key.as_str()),
+        )
+    }
+
     /// 403 unless the official may do one of `actions` in one of `divisions`.
     pub(crate) fn require_any<'a>(
         &self,

@@ -80,17 +80,7 @@ pub(crate) async fn desk_home(
     let outcome = (|| -> Result<Response, Failure> {
         let official = Official::from_guard(guard).map_err(|e| e.1)?;
         let lang = site.lang;
-        let desks: Vec<String> = site
-            .tenant
-            .manifest
-            .divisions
-            .iter()
-            .filter(|d| d.one_stop)
-            .map(|d| d.key.to_string())
-            .collect();
-        official
-            .require_any(&[Action::Receive], desks.iter().map(String::as_str))
-            .map_err(|_| forbidden())?;
+        official.require_some_desk().map_err(|_| forbidden())?;
         let procedures = site
             .tenant
             .procedures
