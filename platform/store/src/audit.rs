@@ -66,14 +66,10 @@ pub async fn verify(store: &Store, tenant: Option<TenantId>) -> Result<AuditRepo
             .all(db)
             .await?
         {
-            events.entry(e.dossier_id).or_default().push(StoredEvent {
-                seq: e.seq,
-                at: e.at,
-                actor: e.actor,
-                kind: e.kind,
-                payload: e.payload,
-                hash: e.hash,
-            });
+            events
+                .entry(e.dossier_id)
+                .or_default()
+                .push(StoredEvent::from(e));
         }
         for (id, code) in &dossiers {
             let chain = events.remove(id).unwrap_or_default();

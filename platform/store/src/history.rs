@@ -147,15 +147,21 @@ pub async fn events(
         .all(db)
         .await?
         .into_iter()
-        .map(|e| StoredEvent {
+        .map(StoredEvent::from)
+        .collect())
+}
+
+impl From<dossier_event::Model> for StoredEvent {
+    fn from(e: dossier_event::Model) -> Self {
+        Self {
             seq: e.seq,
             at: e.at,
             actor: e.actor,
             kind: e.kind,
             payload: e.payload,
             hash: e.hash,
-        })
-        .collect())
+        }
+    }
 }
 
 /// Where a history's chain breaks.
