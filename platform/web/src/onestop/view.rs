@@ -226,14 +226,7 @@ pub(crate) fn steps(
         };
         let can_reassign = human
             && in_division(Action::Assign)
-            && (official
-                .actor
-                .has("division_head", division.as_deref().unwrap_or(""))
-                || official
-                    .actor
-                    .roles
-                    .iter()
-                    .any(|g| g.role == "agency_leader"));
+            && engine::may_reassign(division.as_deref().unwrap_or(""), &official.actor);
         let can_retry = plugin_error.is_some() && in_division(Action::Handle);
         views.push(StepView {
             step: step.key.clone(),

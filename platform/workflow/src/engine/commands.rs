@@ -165,9 +165,7 @@ impl Machine<'_> {
         let (index, id) = self.human_token(step)?;
         let def = self.step(id).clone();
         let division = def.division.clone().unwrap_or_default();
-        if !actor.has("division_head", &division)
-            && !actor.roles.iter().any(|g| g.role == "agency_leader")
-        {
+        if !super::may_reassign(&division, actor) {
             return Err(Refusal::NotAllowed(
                 "only the division head or an agency leader can reassign a step",
             ));

@@ -74,6 +74,12 @@ pub fn start(
     machine::start(def, case, time, ctx)
 }
 
+/// Whether `actor` may hand a step of `division` to another official: the division's head, or an
+/// agency leader.
+pub fn may_reassign(division: &str, actor: &Actor) -> bool {
+    actor.has("division_head", division) || actor.roles.iter().any(|g| g.role == "agency_leader")
+}
+
 /// Decides a command. With `expected_version`, a state that moved on since the caller read it is
 /// refused ([`Refusal::StaleVersion`]): two officials acting at once, one wins.
 pub fn decide(
