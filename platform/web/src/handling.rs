@@ -217,20 +217,26 @@ pub async fn submit(state: &AppState, site: &Site, s: Submission) -> Result<Rece
             None,
         )
         .map_err(refusal)?;
-        let mut moved = change_from(&then, def, &first.actor.id, now, None, &code);
-        start
+        let moved = change_from(&then, def, &first.actor.id, now, None, &code);
+        // Receipt, the desk's records, then the command's own events, in one history.
+        let before = first.before.iter().map(|(kind, payload)| NewEvent {
+            at: now,
+            actor: first.actor.id.clone(),
+            kind: kind.clone(),
+            payload: payload.clone(),
+        });
+        let events = start
             .events
-            .extend(first.before.iter().map(|(kind, payload)| NewEvent {
-                at: now,
-                actor: first.actor.id.clone(),
-                kind: kind.clone(),
-                payload: payload.clone(),
-            }));
-        start.events.append(&mut moved.events);
-        start.outbox.append(&mut moved.outbox);
-        moved.events = std::mem::take(&mut start.events);
-        moved.outbox = std::mem::take(&mut start.outbox);
-        start = moved;
+            .into_iter()
+            .chain(before)
+            .chain(moved.events)
+            .collect();
+        let outbox = start.outbox.into_iter().chain(moved.outbox).collect();
+        start = Change {
+            events,
+            outbox,
+            ..moved
+        };
     }
     let new = NewDossier {
         procedure_code: code,
