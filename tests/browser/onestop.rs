@@ -1,6 +1,7 @@
 //! The one-stop system's pages in Chromium: a desk official signs in on the staff host, receives
 //! a dossier through the reception form (its "Thêm dòng" button and decision buttons are plain
-//! form buttons) and lands on the new dossier's page.
+//! form buttons) with the scan of a document attached, and lands on the new dossier's page,
+//! which lists the scan.
 
 use std::time::Instant;
 
@@ -89,6 +90,19 @@ async fn a_desk_official_receives_a_dossier_through_the_reception_form() {
     assert_eq!(b.script(&set).await, "ok");
     b.click("input[name=documents][value=TK]").await;
     b.click("input[name=documents][value=GTTT]").await;
+    // The scan of the declaration, chosen as a browser chooses a file.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let scan = dir.path().join("to-khai-da-ky.pdf");
+    std::fs::write(
+        &scan,
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+    )
+    .expect("the scan written");
+    b.find("input[name='scan.TK']")
+        .await
+        .send_keys(scan.to_str().expect("a UTF-8 path"))
+        .await
+        .expect("the file chosen");
     b.click("button[name=decision][value=accept]").await;
 
     // The new dossier's page, with the receipt to print.
@@ -108,6 +122,10 @@ async fn a_desk_official_receives_a_dossier_through_the_reception_form() {
     b.wait_for_text("h1", "Hồ sơ 000.00.01.H56-").await;
     b.wait_for_text("main", "Lê Văn Thành").await;
     b.wait_for_text("main", "Kiểm tra thành phần hồ sơ tại Bộ phận Một cửa")
+        .await;
+    b.wait_for_text("#documents-title + .table-wrap", "to-khai-da-ky.pdf")
+        .await;
+    b.wait_for_text("#documents-title + .table-wrap", "Thành phần hồ sơ TK")
         .await;
     b.assert_no_console_errors().await;
 }

@@ -8,6 +8,7 @@ mod dev_sign_in;
 mod handling;
 mod health;
 mod hosts;
+mod national;
 mod officials;
 mod onestop;
 mod pages;

@@ -1,5 +1,6 @@
 //! Storage tests, each on SQLite and on PostgreSQL.
 
+mod accountability;
 mod accounts;
 mod attachments;
 mod audit;
@@ -8,4 +9,5 @@ mod codes;
 mod dossiers;
 mod inbox;
 mod isolation;
+mod jobs;
 mod tenants;

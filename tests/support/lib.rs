@@ -475,6 +475,7 @@ pub fn plain_dossier(
             next_timer_at: None,
             tasks: Vec::new(),
             attach: Vec::new(),
+            job: None,
         },
     }
 }

@@ -5,6 +5,7 @@
 //! working-day calendar that every deadline is computed on. Storage, HTTP and the binary depend on
 //! this crate; it depends on none of them.
 
+pub mod accountability;
 pub mod calendar;
 pub mod codes;
 pub mod diagnostic;

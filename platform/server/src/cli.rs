@@ -61,6 +61,9 @@ pub enum Command {
     /// Prove that no dossier history was altered.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// See the durable jobs (plugin steps, notifications) and replay dead ones.
+    #[command(subcommand)]
+    Jobs(crate::jobs_cmd::JobsCommand),
 }
 
 /// `motcua audit ...`
@@ -184,6 +187,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Account(cmd) => crate::account_cmd::run_account(&config, cmd).await,
         Command::Operator(cmd) => crate::account_cmd::run_operator(&config, cmd).await,
         Command::Audit(AuditCommand::Verify { tenant }) => audit_verify(&config, tenant).await,
+        Command::Jobs(cmd) => crate::jobs_cmd::run(&config, cmd).await,
     }
 }
 

@@ -7,6 +7,7 @@
 //! appear in `Debug` output or logs.
 
 pub mod attachments;
+pub mod notifications;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -69,6 +70,8 @@ pub struct Config {
     pub citizen_sign_in: CitizenSignIn,
     /// Attachments: where their bytes are kept, upload expiry, the sweep.
     pub attachments: attachments::Attachments,
+    /// Notifications: the applicants' SMS or e-mail provider, retries.
+    pub notifications: notifications::Notifications,
 }
 
 /// `citizen_sign_in:` settings: citizens' and businesses' sign-in through the national portal's
@@ -405,6 +408,7 @@ impl Config {
     pub fn check(&self) -> anyhow::Result<()> {
         self.citizen_sign_in()?;
         self.attachments.check(&self.data_dir())?;
+        self.notifications.check()?;
         if self.mode == Mode::Production {
             if self.domain_suffix()?.as_str() == "localhost" {
                 bail!(

@@ -8,6 +8,7 @@
 pub mod account_cmd;
 pub mod cli;
 pub mod config;
+pub mod jobs_cmd;
 mod logging;
 pub mod plugin_cmd;
 pub mod serve;

@@ -181,6 +181,14 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         state.clone(),
         Duration::from_secs(5),
     ));
+    tokio::spawn(motcua_web::notifications::run_worker(
+        state.clone(),
+        motcua_web::notifications::Notifier::new(
+            config.notifications.gateway()?,
+            config.notifications.policy(),
+        ),
+        config.notifications.every(),
+    ));
     tokio::spawn(motcua_store::attachments::sweep_every(
         state.store.clone(),
         state.blobs.clone(),

@@ -87,6 +87,10 @@ pub struct Change {
     /// Uploads to attach to the dossier in the same transaction (see
     /// [`crate::attachments::attach_in`]); one the caller may not attach fails the whole change.
     pub attach: Vec<crate::attachments::Attach>,
+    /// The job this change is the effect of (a plugin step), completed in the same transaction;
+    /// when its worker no longer holds it, the whole change fails with [`StoreError::Conflict`]
+    /// (see [`crate::jobs::complete_in`]).
+    pub job: Option<crate::jobs::Lease>,
 }
 
 /// A dossier as stored.
@@ -147,7 +151,7 @@ impl Received {
     }
 }
 
-fn from_row(row: dossier::Model) -> Result<Dossier, StoreError> {
+pub(crate) fn from_row(row: dossier::Model) -> Result<Dossier, StoreError> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("dossier {}: {what}", row.code));
     Ok(Dossier {
         id: row.id,
@@ -211,7 +215,7 @@ pub async fn receive(
             return replay(d, &new);
         }
     }
-    match insert(store, tenant, &new).await {
+    match insert(store, tenant, &new, None).await {
         Ok(d) => Ok(Received::Created(d)),
         Err(e) if e.is_unique_violation() && new.idempotency_key.is_some() => {
             // A concurrent request with the same key won; answer with its dossier.
@@ -238,7 +242,14 @@ fn replay(existing: Dossier, new: &NewDossier) -> Result<Received, StoreError> {
     Ok(Received::Replayed(existing))
 }
 
-async fn insert(store: &Store, tenant: TenantId, new: &NewDossier) -> Result<Dossier, StoreError> {
+/// Stores a new dossier with its first events, tasks and attachments, and the code the national
+/// portal gave it when it was forwarded from there.
+pub(crate) async fn insert(
+    store: &Store,
+    tenant: TenantId,
+    new: &NewDossier,
+    national_code: Option<&str>,
+) -> Result<Dossier, StoreError> {
     let txn = store.tenant_txn(tenant).await?;
     let day = new.received_at.with_timezone(&vietnam()).date_naive();
     let code = next_dossier_code(&txn, tenant, new.receiving_unit, day).await?;
@@ -265,6 +276,7 @@ async fn insert(store: &Store, tenant: TenantId, new: &NewDossier) -> Result<Dos
         applicant: Set(applicant),
         form: Set(new.form.clone()),
         idempotency_key: Set(new.idempotency_key.clone()),
+        national_code: Set(national_code.map(str::to_owned)),
         received_at: Set(new.received_at),
         due_at: Set(start.due_at),
         state: Set(Some(start.state.clone())),
@@ -306,6 +318,9 @@ async fn insert(store: &Store, tenant: TenantId, new: &NewDossier) -> Result<Dos
     };
     tasks::replace(&txn, tenant, owner, &start.tasks, true).await?;
     crate::attachments::attach_in(&txn, tenant, id, &start.attach).await?;
+    if let Some(lease) = &start.job {
+        crate::jobs::complete_in(&txn, lease, None, now).await?;
+    }
     let stored = by_code(&txn, tenant, &code)
         .await?
         .ok_or_else(|| StoreError::Corrupt("the new dossier vanished".into()))?;
@@ -330,6 +345,7 @@ async fn write_outbox(
         payload: Set(m.payload.clone()),
         created_at: Set(now),
         attempts: Set(0),
+        run_after: Set(now),
         ..Default::default()
     }))
     .exec_without_returning(db)
@@ -372,6 +388,9 @@ pub async fn move_dossier<E>(
     let version = change
         .procedure_version
         .unwrap_or(current.procedure_version);
+    if let Some(lease) = &change.job {
+        crate::jobs::complete_in(&txn, lease, None, Utc::now()).await?;
+    }
     let updated = dossier::Entity::update_many()
         .col_expr(dossier::Column::ProcedureVersion, Expr::value(version))
         .col_expr(dossier::Column::State, Expr::value(change.state.clone()))
@@ -429,6 +448,42 @@ pub async fn move_dossier<E>(
         closed_at: change.closed_at,
         ..current
     })
+}
+
+/// Adds events to a dossier's history without moving its workflow (officials' comments,
+/// consultations): reads the dossier, locks its row (so that two appends take turns and a move
+/// stored meanwhile is noticed), reads its history, lets `decide` compute the events from both,
+/// and appends them, in one transaction. The workflow state, status, dates and tasks stay as
+/// they are; the events are chained like any other, so the audit covers them.
+pub async fn annotate<E>(
+    store: &Store,
+    tenant: TenantId,
+    code: &DossierCode,
+    decide: impl FnOnce(&Dossier, &[history::StoredEvent]) -> Result<Vec<NewEvent>, E>,
+) -> Result<Dossier, MoveError<E>> {
+    let txn = store.tenant_txn(tenant).await?;
+    let current = by_code(&txn, tenant, code)
+        .await?
+        .ok_or(MoveError::NotFound)?;
+    // The row lock on PostgreSQL (SQLite's tenant transactions hold the write lock already),
+    // and the check that no move was stored since the dossier was read.
+    let locked = dossier::Entity::update_many()
+        .col_expr(dossier::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(dossier::Column::TenantId.eq(tenant.0))
+        .filter(dossier::Column::Id.eq(current.id))
+        .filter(dossier::Column::StateVersion.eq(current.state_version))
+        .exec(&txn)
+        .await
+        .map_err(StoreError::from)?;
+    if locked.rows_affected != 1 {
+        return Err(MoveError::Conflict);
+    }
+    let events = history::events(&txn, tenant, current.id).await?;
+    let new = decide(&current, &events).map_err(MoveError::Refused)?;
+    let last = events.last().map(|e| (e.seq, e.hash.clone()));
+    history::append(&txn, tenant, current.id, &code.to_string(), last, &new).await?;
+    txn.commit().await.map_err(StoreError::from)?;
+    Ok(current)
 }
 
 /// The dossier with `code` in `tenant`, or `None` (also when the code belongs to another tenant).
@@ -521,75 +576,6 @@ pub async fn open_after(
         .await?;
     txn.commit().await?;
     rows.into_iter().map(from_row).collect()
-}
-
-/// An undelivered outbox message.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Pending {
-    /// Its id.
-    pub id: i64,
-    /// The tenant.
-    pub tenant: TenantId,
-    /// What it says.
-    pub payload: serde_json::Value,
-    /// When it was written.
-    pub created_at: DateTime<Utc>,
-    /// Delivery attempts so far.
-    pub attempts: i32,
-}
-
-/// The oldest undelivered messages of `topic`, across tenants (for the workers), skipping those
-/// tried `max_attempts` times.
-pub async fn pending(
-    store: &Store,
-    topic: &str,
-    max_attempts: i32,
-    limit: u64,
-) -> Result<Vec<Pending>, StoreError> {
-    use sea_orm::{QueryOrder, QuerySelect};
-    let rows = outbox::Entity::find()
-        .filter(outbox::Column::DeliveredAt.is_null())
-        .filter(outbox::Column::Topic.eq(topic))
-        .filter(outbox::Column::Attempts.lt(max_attempts))
-        .order_by_asc(outbox::Column::Id)
-        .limit(limit)
-        .all(store.platform())
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Pending {
-            id: r.id,
-            tenant: TenantId(r.tenant_id),
-            payload: r.payload,
-            created_at: r.created_at,
-            attempts: r.attempts,
-        })
-        .collect())
-}
-
-/// Marks an outbox message delivered, or counts a failed attempt.
-pub async fn settle(
-    store: &Store,
-    tenant: TenantId,
-    id: i64,
-    delivered: bool,
-) -> Result<(), StoreError> {
-    use sea_orm::sea_query::ExprTrait;
-    let txn = store.tenant_txn(tenant).await?;
-    let update = outbox::Entity::update_many()
-        .filter(outbox::Column::Id.eq(id))
-        .filter(outbox::Column::TenantId.eq(tenant.0));
-    let update = if delivered {
-        update.col_expr(outbox::Column::DeliveredAt, Expr::value(Utc::now()))
-    } else {
-        update.col_expr(
-            outbox::Column::Attempts,
-            Expr::col(outbox::Column::Attempts).add(1),
-        )
-    };
-    update.exec(&txn).await?;
-    txn.commit().await?;
-    Ok(())
 }
 
 /// The dossiers one receiving unit (a one-stop desk) received from day `from` to day `to`

@@ -9,6 +9,7 @@
 //! - storage errors stay here: callers get [`StoreError`], whose variants say what went wrong in
 //!   domain terms (a conflict, exhausted codes, an unavailable database).
 
+pub mod accountability;
 pub mod accounts;
 pub mod api_tokens;
 pub mod attachments;
@@ -20,7 +21,10 @@ pub mod dossiers;
 pub mod entity;
 pub mod history;
 pub mod inbox;
+pub mod jobs;
 mod migration;
+pub mod national;
+pub mod notifications;
 pub mod plugins;
 pub mod policies;
 pub mod procedures;

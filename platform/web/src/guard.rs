@@ -156,6 +156,34 @@ impl Guard {
         ))
     }
 
+    /// Refuses with 403 unless the caller is an API token of this tenant that carries `scope`, a
+    /// scope of a connected system ([`crate::accounts::tokens::INTEGRATION_SCOPES`]) rather
+    /// than a permission.
+    pub fn require_scope(&self, scope: &str) -> Result<(), ApiError> {
+        if let Some(d) = &self.decided {
+            d.0.store(true, Ordering::Relaxed);
+        }
+        let held = matches!(
+            &self.principal,
+            Principal::Token { tenant, scopes, .. }
+                if *tenant == self.site.tenant.id && scopes.iter().any(|s| s == scope)
+        );
+        if held {
+            return Ok(());
+        }
+        Err(ApiError(
+            self.site.lang,
+            Failure::new(
+                StatusCode::FORBIDDEN,
+                "scope_missing",
+                Msg::new(
+                    format!("Cần mã truy cập API có phạm vi `{scope}` để thực hiện thao tác này."),
+                    format!("This needs an API token with the scope `{scope}`."),
+                ),
+            ),
+        ))
+    }
+
     /// The tenants' policies the guard decides with.
     pub(crate) fn authz(&self) -> &motcua_authz::Authz {
         &self.authz

@@ -90,26 +90,16 @@ pub fn change_from(
             .and_then(|m| m.remove("type"))
             .and_then(|t| t.as_str().map(str::to_owned))
             .unwrap_or_default();
-        match event {
-            Event::Notified { recipients, step } => outbox.push(OutboxMessage {
-                topic: "notification".to_owned(),
-                payload: json!({
-                    "dossier": code.map(ToString::to_string),
-                    "procedure": procedure,
-                    "recipients": recipients,
-                    "step": step,
-                    "status": decision.state.status.as_str(),
-                }),
-            }),
-            Event::Reminded { recipients, step } => outbox.push(OutboxMessage {
-                topic: "notification".to_owned(),
-                payload: json!({ "dossier": code.map(ToString::to_string), "procedure": procedure, "recipients": recipients, "step": step, "reminder": true }),
-            }),
-            Event::PluginRequested { step, plugin, config } => outbox.push(OutboxMessage {
+        if let Event::PluginRequested {
+            step,
+            plugin,
+            config,
+        } = event
+        {
+            outbox.push(OutboxMessage {
                 topic: "plugin".to_owned(),
                 payload: json!({ "dossier": code.map(ToString::to_string), "procedure": procedure, "step": step, "plugin": plugin, "config": config }),
-            }),
-            _ => {}
+            });
         }
         events.push(NewEvent {
             at: now,
@@ -118,6 +108,10 @@ pub fn change_from(
             payload,
         });
     }
+    // What the decision announces, after the plugin requests: one message per audience.
+    outbox.extend(crate::notifications::announce(
+        decision, def, code, procedure,
+    ));
     let state = &decision.state;
     Change {
         state: serde_json::to_value(state).unwrap_or_default(),
@@ -136,6 +130,7 @@ pub fn change_from(
             .min(),
         tasks: state.tasks(def).into_iter().map(task).collect(),
         attach: Vec::new(),
+        job: None,
     }
 }
 
@@ -182,10 +177,43 @@ pub struct FirstMove {
     pub actor: Actor,
     /// Events (kind, payload) recorded before the command's own, by the same actor.
     pub before: Vec<(String, serde_json::Value)>,
+    /// Uploads attached to the new dossier in the same transaction (the desk's scans).
+    pub attach: Vec<motcua_store::attachments::Attach>,
+}
+
+/// What a dossier forwarded by the national public service portal brings besides a submission.
+#[derive(Debug)]
+pub struct Forwarded {
+    /// Its code at the national portal: a second forward with it gives the same dossier.
+    pub national_code: String,
+    /// Events (kind, payload) recorded after the receipt's, by `national-portal`.
+    pub events: Vec<(String, serde_json::Value)>,
+    /// Uploads attached to the new dossier in the same transaction (the files it was sent with).
+    pub attach: Vec<motcua_store::attachments::Attach>,
 }
 
 /// Receives a dossier: starts its workflow and stores it.
 pub async fn submit(state: &AppState, site: &Site, s: Submission) -> Result<Received, Failure> {
+    receive(state, site, s, None).await
+}
+
+/// Receives a dossier forwarded by the national portal: as [`submit`], idempotent on its
+/// national code, with its files attached in the transaction that stores it.
+pub async fn submit_forwarded(
+    state: &AppState,
+    site: &Site,
+    s: Submission,
+    forwarded: Forwarded,
+) -> Result<Received, Failure> {
+    receive(state, site, s, Some(forwarded)).await
+}
+
+async fn receive(
+    state: &AppState,
+    site: &Site,
+    s: Submission,
+    forwarded: Option<Forwarded>,
+) -> Result<Received, Failure> {
     let now = Utc::now();
     let info = s.live.info();
     let time = info
@@ -235,8 +263,20 @@ pub async fn submit(state: &AppState, site: &Site, s: Submission) -> Result<Rece
         start = Change {
             events,
             outbox,
+            attach: first.attach.clone(),
             ..moved
         };
+    }
+    if let Some(f) = &forwarded {
+        start
+            .events
+            .extend(f.events.iter().map(|(kind, payload)| NewEvent {
+                at: now,
+                actor: "national-portal".to_owned(),
+                kind: kind.clone(),
+                payload: payload.clone(),
+            }));
+        start.attach.extend(f.attach.iter().cloned());
     }
     let new = NewDossier {
         procedure_code: code,
@@ -252,7 +292,18 @@ pub async fn submit(state: &AppState, site: &Site, s: Submission) -> Result<Rece
     };
     let wants_plugin = new.start.outbox.iter().any(|m| m.topic == "plugin");
     let channel = new.channel;
-    let received = dossiers::receive(&state.store, site.tenant.id, new).await?;
+    let received = match &forwarded {
+        Some(f) => {
+            motcua_store::national::receive_forwarded(
+                &state.store,
+                site.tenant.id,
+                new,
+                &f.national_code,
+            )
+            .await?
+        }
+        None => dossiers::receive(&state.store, site.tenant.id, new).await?,
+    };
     if matches!(received, Received::Created(_)) {
         metrics::counter!("motcua_dossiers_received_total", "tenant" => site.tenant.manifest.slug.to_string(), "channel" => channel.as_str()).increment(1);
     }
@@ -301,6 +352,56 @@ pub async fn act_recording(
     now: DateTime<Utc>,
     extra: Vec<(String, serde_json::Value)>,
 ) -> Result<Dossier, Failure> {
+    let extra = Extra {
+        events: extra,
+        ..Extra::default()
+    };
+    act_with(
+        state,
+        site,
+        code,
+        command,
+        actor,
+        expected_version,
+        now,
+        extra,
+    )
+    .await
+}
+
+/// What a move stores besides the engine's decision.
+#[derive(Debug, Default)]
+pub struct Extra {
+    /// Events (kind, payload) recorded after the engine's, by the same actor.
+    pub events: Vec<(String, serde_json::Value)>,
+    /// Uploads attached to the dossier in the move's transaction (the result documents of a
+    /// return, a supplement's papers): one that may not be attached fails the whole move.
+    pub attach: Vec<motcua_store::attachments::Attach>,
+    /// The job whose effect the move is (a plugin step), completed in the move's transaction;
+    /// a worker that no longer holds it gets a conflict and the move is not stored.
+    pub job: Option<motcua_store::jobs::Lease>,
+}
+
+/// [`act`] with [`Extra`] records and attachments, all in the move's transaction.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "act's arguments and what the move stores besides"
+)]
+pub async fn act_with(
+    state: &AppState,
+    site: &Site,
+    code: &DossierCode,
+    command: &Command,
+    actor: &Actor,
+    expected_version: Option<u64>,
+    now: DateTime<Utc>,
+    extra: Extra,
+) -> Result<Dossier, Failure> {
+    let Extra {
+        events: extra,
+        attach,
+        job,
+    } = extra;
     let dossier = dossiers::find(&state.store, site.tenant.id, code)
         .await?
         .ok_or_else(|| {
@@ -354,6 +455,8 @@ pub async fn act_recording(
         if change.outbox.iter().any(|m| m.topic == "plugin") {
             wants_plugin.store(true, std::sync::atomic::Ordering::Relaxed);
         }
+        change.attach = attach;
+        change.job = job;
         Ok(change)
     })
     .await;

@@ -5,6 +5,7 @@
 //! `tower::ServiceExt::oneshot`, the binary serves it. Handlers are thin: they read the tenant and
 //! language from the host ([`host::Site`]), call storage or domain code, and answer.
 
+mod accountability;
 pub mod accounts;
 mod api;
 mod client;
@@ -15,6 +16,8 @@ pub mod handling;
 mod health;
 pub mod host;
 pub mod i18n;
+mod national;
+pub mod notifications;
 pub mod oidc;
 mod onestop;
 mod pages;
@@ -158,6 +161,7 @@ pub fn guarded_routes() -> Vec<guard::GuardedRoute> {
     all.extend_from_slice(api::document_routes().1);
     all.extend_from_slice(accounts::token_routes().1);
     all.extend_from_slice(onestop::api_routes().1);
+    all.extend_from_slice(national::api_routes().1);
     all
 }
 
@@ -175,7 +179,9 @@ pub fn app(state: AppState) -> Router {
                 "/api",
                 api::routes()
                     .merge(accounts::api_routes())
-                    .merge(onestop::api_routes().0),
+                    .merge(accountability::applicant_routes())
+                    .merge(onestop::api_routes().0)
+                    .merge(national::api_routes().0),
             )
             .fallback(pages::not_found)
     };

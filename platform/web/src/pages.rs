@@ -170,6 +170,8 @@ struct LookupPage {
     code: String,
     message: Option<String>,
     result: Option<LookupResult>,
+    /// The applicant's accountability requests, when the applicant is signed in.
+    accountability: Option<crate::accountability::lookup::Section>,
 }
 
 fn local_time(site: &Site, at: DateTime<Utc>) -> String {
@@ -183,6 +185,7 @@ pub(crate) async fn lookup(
     site: Site,
     client: ClientIp,
     headers: HeaderMap,
+    session: Option<crate::session::Session>,
     Query(q): Query<LookupQuery>,
 ) -> Response {
     let code = q.code.trim().to_owned();
@@ -192,6 +195,7 @@ pub(crate) async fn lookup(
         code: code.clone(),
         message: None,
         result: None,
+        accountability: None,
     };
     if code.is_empty() {
         return render(&page);
@@ -209,6 +213,17 @@ pub(crate) async fn lookup(
                 received_at: local_time(&site, d.received_at),
                 due_at: local_time(&site, d.due_at),
             });
+            page.accountability =
+                crate::accountability::lookup::section(&state, &site, session.as_ref(), &d).await;
+            if page.accountability.is_some() {
+                // The applicant's own requests: personal, not for shared caches.
+                let mut response = (StatusCode::OK, render(&page)).into_response();
+                response.headers_mut().insert(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, no-store"),
+                );
+                return response;
+            }
             StatusCode::OK
         }
         Ok(None) => {

@@ -1,6 +1,9 @@
-//! Plugin steps: the worker that takes `plugin` messages from the outbox, runs the pinned plugin
-//! with what the tenant grants it, and moves the dossier on with the result — recording the run
-//! (its input, result, fuel and time) in the dossier's history, so that it can be replayed.
+//! Plugin steps: the worker that claims `plugin` messages of the outbox (durable jobs, see
+//! `motcua_store::jobs`), runs the pinned plugin with what the tenant grants it, and moves the
+//! dossier on with the result — recording the run (its input, result, fuel and time) in the
+//! dossier's history, so that it can be replayed. The job completes in the move's transaction:
+//! a worker whose lease ended and whose job another worker took has its move refused, so a
+//! plugin step moves its dossier once.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,7 +13,8 @@ use motcua_core::codes::DossierCode;
 use motcua_core::lang::Lang;
 use motcua_core::plugin::{Capability, PluginInstall};
 use motcua_plugins::{Context, Input, Loaded, PluginError, Run, manifest};
-use motcua_store::dossiers::{self, Dossier, Pending};
+use motcua_store::dossiers::{self, Dossier};
+use motcua_store::jobs::{self, Job, Policy};
 use motcua_store::{TenantId, plugins};
 use motcua_workflow::engine::{Actor, Command};
 use serde_json::json;
@@ -18,15 +22,30 @@ use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::error::Failure;
-use crate::handling::act_recording;
+use crate::handling::{Extra, act_with};
 use crate::host::Site;
 use crate::i18n::Msg;
 
 /// The history event that records a plugin run.
 pub const RUN_EVENT: &str = "plugin_run";
 
-/// Attempts before a plugin message is left for an operator.
-const MAX_ATTEMPTS: i32 = 5;
+/// The outbox topic of plugin steps.
+pub const TOPIC: &str = "plugin";
+
+/// How plugin steps are worked: a plugin run is bounded by its deadline (seconds), so a claim
+/// of five minutes is lost only by a stopped worker; five attempts, then an operator looks.
+pub const POLICY: Policy = Policy {
+    lease: Duration::from_secs(300),
+    max_attempts: 5,
+    backoff: Duration::from_secs(10),
+    max_backoff: Duration::from_secs(600),
+};
+
+/// This process's plugin worker id.
+fn worker() -> &'static str {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| crate::notifications::worker_id("plugins"))
+}
 
 /// Compiled plugins by tenant and pin (published versions are immutable).
 pub type LoadedCache = moka::sync::Cache<(i64, String), Arc<Loaded>>;
@@ -130,14 +149,25 @@ fn fresh_seed() -> u64 {
     h.finish()
 }
 
-/// Runs the plugin of one `plugin` message and moves the dossier on. Returns whether the message
-/// is settled (delivered, or obsolete because the dossier moved on).
-async fn handle(state: &AppState, message: &Pending) -> Result<bool, Failure> {
-    let Some(tenant) = state.sites.by_id(message.tenant) else {
-        return Ok(false);
+/// What became of a claimed plugin message.
+enum Handled {
+    /// The dossier moved on with the run, the job completed with it.
+    Moved,
+    /// The job is obsolete (the dossier moved on or is gone); to complete saying why.
+    Obsolete(String),
+}
+
+/// Runs the plugin of one claimed `plugin` message and moves the dossier on, completing the job
+/// in the move's transaction.
+async fn handle(state: &AppState, job: &Job) -> Result<Handled, Failure> {
+    let Some(tenant) = state.sites.by_id(job.tenant()) else {
+        return Err(Failure::internal(&format!(
+            "tenant {} is not served by this node",
+            job.tenant().0
+        )));
     };
     let site = Site::internal(tenant, Lang::Vi);
-    let p = &message.payload;
+    let p = &job.payload;
     let text = |k: &str| {
         p.get(k)
             .and_then(|v| v.as_str())
@@ -146,14 +176,13 @@ async fn handle(state: &AppState, message: &Pending) -> Result<bool, Failure> {
     };
     let (step, pin) = (text("step"), text("plugin"));
     let Ok(code) = text("dossier").parse::<DossierCode>() else {
-        tracing::error!(
-            id = message.id,
-            "a plugin message names no dossier; dropped"
-        );
-        return Ok(true);
+        tracing::error!(id = job.id(), "a plugin message names no dossier; dropped");
+        return Ok(Handled::Obsolete("the message names no dossier".to_owned()));
     };
-    let Some(dossier) = dossiers::find(&state.store, message.tenant, &code).await? else {
-        return Ok(true);
+    let Some(dossier) = dossiers::find(&state.store, job.tenant(), &code).await? else {
+        return Ok(Handled::Obsolete(format!(
+            "dossier {code} no longer exists"
+        )));
     };
     let config = p.get("config").cloned().unwrap_or_else(|| json!({}));
     let install = site
@@ -170,9 +199,9 @@ async fn handle(state: &AppState, message: &Pending) -> Result<bool, Failure> {
     {
         fresh_seed()
     } else {
-        seed(&code.to_string(), &step, message.id)
+        seed(&code.to_string(), &step, job.id())
     };
-    let input = input(&site, &dossier, &step, config, message.created_at, seed);
+    let input = input(&site, &dossier, &step, config, job.created_at, seed);
     let run = match &install {
         None => failed_run(
             &pin,
@@ -195,7 +224,7 @@ async fn handle(state: &AppState, message: &Pending) -> Result<bool, Failure> {
     };
     let record =
         json!({ "step": step, "plugin": pin, "install": install, "input": input, "run": run });
-    let moved = act_recording(
+    let moved = act_with(
         state,
         &site,
         &code,
@@ -203,14 +232,22 @@ async fn handle(state: &AppState, message: &Pending) -> Result<bool, Failure> {
         &Actor::system(),
         None,
         Utc::now(),
-        vec![(RUN_EVENT.to_owned(), record)],
+        Extra {
+            events: vec![(RUN_EVENT.to_owned(), record)],
+            job: Some(job.lease.clone()),
+            ..Extra::default()
+        },
     )
     .await;
     match moved {
-        Ok(_) => Ok(true),
-        // The dossier no longer waits for this plugin (moved on by a timer, or another node
-        // already ran it): the message is obsolete.
-        Err(f) if f.code == "not_waiting_for_plugin" || f.code == "closed" => Ok(true),
+        Ok(_) => Ok(Handled::Moved),
+        // The dossier no longer waits for this plugin (moved on by a timer, or an official
+        // retried the step meanwhile): the message is obsolete.
+        Err(f) if f.code == "not_waiting_for_plugin" || f.code == "closed" => {
+            Ok(Handled::Obsolete(format!(
+                "dossier {code} no longer waits for {pin} at `{step}`"
+            )))
+        }
         Err(f) => Err(f),
     }
 }
@@ -247,21 +284,43 @@ fn failed_run(pin: &str, error: PluginError) -> Run {
     }
 }
 
-/// One pass of the plugin worker: runs the waiting plugin steps. Returns how many ran.
+/// One pass of the plugin worker: claims the due plugin steps and runs them. Returns how many
+/// completed (ran and moved their dossier, or turned out obsolete).
 pub async fn run_pending(state: &AppState) -> Result<usize, Failure> {
-    let mut ran = 0;
-    for message in dossiers::pending(&state.store, "plugin", MAX_ATTEMPTS, 64).await? {
-        let settled = match handle(state, &message).await {
-            Ok(settled) => settled,
-            Err(f) => {
-                tracing::warn!(id = message.id, code = f.code, message = %f.message.en, "a plugin step could not be applied");
-                false
+    let mut done = 0;
+    let now = Utc::now();
+    for job in jobs::claim(&state.store, TOPIC, worker(), &POLICY, 64, now).await? {
+        match handle(state, &job).await {
+            Ok(Handled::Moved) => done += 1,
+            Ok(Handled::Obsolete(why)) => {
+                match jobs::complete(&state.store, &job.lease, Some(&why), Utc::now()).await {
+                    Ok(()) => done += 1,
+                    Err(e) => {
+                        tracing::warn!(id = job.id(), error = %e, "an obsolete plugin step could not be completed")
+                    }
+                }
             }
-        };
-        dossiers::settle(&state.store, message.tenant, message.id, settled).await?;
-        ran += usize::from(settled);
+            Err(f) => {
+                tracing::warn!(id = job.id(), code = f.code, message = %f.message.en, "a plugin step could not be applied");
+                let failed = jobs::fail(
+                    &state.store,
+                    &job.lease,
+                    &f.message.en,
+                    jobs::Failure::Retry(None),
+                    &POLICY,
+                    Utc::now(),
+                )
+                .await?;
+                if failed == jobs::Failed::Dead {
+                    tracing::error!(
+                        id = job.id(),
+                        "a plugin step was given up; see `motcua jobs list --dead`"
+                    );
+                }
+            }
+        }
     }
-    Ok(ran)
+    Ok(done)
 }
 
 /// Runs the plugin worker until the process ends: a pass every `every`, and at once when

@@ -80,7 +80,7 @@ pub enum Principal {
         token: i64,
         /// The token's name.
         name: String,
-        /// Its scopes, `object:action` each.
+        /// Its scopes: permissions (`object:action`) and connection scopes (`national-portal`).
         scopes: Vec<String>,
     },
 }

@@ -11,7 +11,7 @@ use super::{Clerk, DESK, POLICE, RECORDS, STAFF, at};
 use crate::officials::{between, form};
 
 /// The reception form's fields for the demo form of the judicial record procedure.
-fn typed_form(form: &Value) -> Vec<(String, String)> {
+pub(super) fn typed_form(form: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (key, value) in form.as_object().unwrap() {
         match value {

@@ -2,9 +2,14 @@
 //! moving a dossier division by division with exactly the actions each official may take,
 //! two officials acting at once, and what the guard refuses.
 
+mod accountability;
 mod desk;
 mod desk_page;
+mod files;
 mod handling;
+mod journeys;
+mod notes;
+mod notifications;
 mod pages;
 mod print;
 

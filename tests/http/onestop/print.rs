@@ -135,6 +135,49 @@ async fn each_form_comes_from_the_history(backend: Backend) {
     for code in [&accepted, &incomplete, &refused] {
         assert!(ledger.contains(code.as_str()), "the ledger lacks {code}");
     }
+    // The hand-over columns: the accepted dossier went to the police (handed over), the other
+    // two never left the desk.
+    assert!(!times_of(&ledger, &accepted)[2].is_empty(), "handed over");
+    assert!(times_of(&ledger, &accepted)[3].is_empty(), "no result yet");
+    for code in [&incomplete, &refused] {
+        assert!(
+            times_of(&ledger, code)[2].is_empty(),
+            "{code} never left the desk"
+        );
+    }
+    // A certificate to collect at the Centre comes back to the desk: the result column fills.
+    let mut body = desk_body("accept", &["TK", "GTTT"], None);
+    body["form"]["nhan_ket_qua"] = json!("truc_tiep");
+    let r = desk.post(&app, "/api/v1/onestop/desk", body).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let collected = r.json()["code"].as_str().unwrap().to_owned();
+    let head = Clerk::new(&app, "lanhdao20", &[(Role::DivisionHead, Some(POLICE))]).await;
+    for (clerk, step, action, inputs) in [
+        (&police, "tra-cuu", "du-thong-tin", json!({})),
+        (
+            &head,
+            "duyet-ky",
+            "ky",
+            json!({ "result": "PLLTP-2026-000777" }),
+        ),
+    ] {
+        let r = clerk
+            .command(
+                &app,
+                &collected,
+                json!({ "type": "act", "step": step, "action": action, "inputs": inputs }),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{step}: {}", r.body);
+    }
+    let ledger = print(&app, &desk, "/so-theo-doi")
+        .await
+        .body
+        .replace("<wbr>", "");
+    let times = times_of(&ledger, &collected);
+    assert!(!times[2].is_empty() && !times[3].is_empty(), "{times:?}");
+    assert!(times[4].is_empty(), "not yet handed to the applicant");
+
     // Another desk's ledger holds none of them; an unknown desk is 404.
     let other = print(
         &app,
@@ -154,6 +197,24 @@ async fn each_form_comes_from_the_history(backend: Backend) {
     );
     // A specialist of the police may not print the desk's ledger.
     assert_eq!(print(&app, &police, "/so-theo-doi").await.status, 403);
+}
+
+/// The time cells of a dossier's ledger row: received, due, handed over, result back, returned.
+fn times_of(ledger: &str, code: &str) -> Vec<String> {
+    let row = ledger
+        .split("<tr>")
+        .find(|r| r.contains(code))
+        .unwrap_or_else(|| panic!("the ledger has no row for {code}"));
+    row.split(r#"<td class="t">"#)
+        .skip(1)
+        .map(|cell| {
+            cell.split("</td>")
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        })
+        .collect()
 }
 
 backend_tests!(each_form_comes_from_the_history);

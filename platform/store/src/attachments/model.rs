@@ -104,6 +104,9 @@ pub enum DocumentKind {
     Scan,
     /// A document supplied later, when a supplement was requested.
     Supplement,
+    /// A document made or received while handling (a verification's findings, a report), given
+    /// with an action that requires documents.
+    Handling,
 }
 
 impl DocumentKind {
@@ -114,6 +117,7 @@ impl DocumentKind {
             Self::Result => ("result", None),
             Self::Scan => ("scan", None),
             Self::Supplement => ("supplement", None),
+            Self::Handling => ("handling", None),
         }
     }
 
@@ -123,11 +127,12 @@ impl DocumentKind {
             ("result", _) => Self::Result,
             ("scan", _) => Self::Scan,
             ("supplement", _) => Self::Supplement,
+            ("handling", _) => Self::Handling,
             _ => return None,
         })
     }
 
-    /// `document`, `result`, `scan` or `supplement`.
+    /// `document`, `result`, `scan`, `supplement` or `handling`.
     pub fn as_str(&self) -> &'static str {
         self.columns().0
     }

@@ -30,6 +30,7 @@ pub struct Model {
     pub closed_at: Option<DateTimeUtc>,
     pub next_timer_at: Option<DateTimeUtc>,
     pub applicant_name_folded: String,
+    pub national_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table. Every tenant-owned table carries `tenant_id` and is keyed
 //! with it first, so that tenants can later be sharded by it.
 
+pub mod accountability_request;
 pub mod api_token;
 pub mod attachment_upload;
 pub mod code_counter;
@@ -10,6 +11,8 @@ pub mod dossier_document;
 pub mod dossier_event;
 pub mod dossier_task;
 pub mod dossier_task_key;
+pub mod national_exchange;
+pub mod official_notification;
 pub mod outbox;
 pub mod plugin_version;
 pub mod policy_change;

@@ -1,4 +1,5 @@
-//! `outbox`: messages to deliver, written with the change they announce.
+//! `outbox`: messages to deliver, written with the change they announce, and worked as durable
+//! jobs (see `crate::jobs`).
 
 use sea_orm::entity::prelude::*;
 
@@ -14,6 +15,12 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub delivered_at: Option<DateTimeUtc>,
     pub attempts: i32,
+    pub run_after: DateTimeUtc,
+    pub locked_by: Option<String>,
+    pub locked_until: Option<DateTimeUtc>,
+    pub last_error: Option<String>,
+    pub dead_at: Option<DateTimeUtc>,
+    pub outcome: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

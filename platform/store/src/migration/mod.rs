@@ -13,6 +13,9 @@ mod m0006_policies;
 mod m0007_accounts;
 mod m0008_inbox;
 mod m0009_attachments;
+mod m0010_jobs;
+mod m0011_accountability;
+mod m0012_national;
 
 use sea_orm_migration::prelude::*;
 
@@ -65,6 +68,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_accounts::Migration),
             Box::new(m0008_inbox::Migration),
             Box::new(m0009_attachments::Migration),
+            Box::new(m0010_jobs::Migration),
+            Box::new(m0011_accountability::Migration),
+            Box::new(m0012_national::Migration),
         ]
     }
 }

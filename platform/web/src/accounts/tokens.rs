@@ -3,7 +3,9 @@
 //! Created, listed and revoked under `/api/v1/admin/tokens` by the tenant's officials who may
 //! manage accounts (`account:manage`; listing needs `account:view`), never by a token or an
 //! operator. A token's scopes are permissions (`object:action`) its creator holds for the whole
-//! tenant, so a token never does more than the official who made it could. The secret
+//! tenant, so a token never does more than the official who made it could; a connected
+//! system's token carries a scope of its own instead ([`INTEGRATION_SCOPES`]), which only an
+//! official holding the permission paired with it may grant. The secret
 //! is shown once, in the answer to its creation, and only its sha256 is stored. A token works on
 //! its own tenant's hosts only, until revoked or past its expiry (then: 401). Requests with a
 //! token carry no cookie, so they need no CSRF token.
@@ -30,6 +32,30 @@ use motcua_authz::{Action, Object, Permission};
 pub const PREFIX: &str = "mc_";
 /// The most scopes a token may carry.
 const MAX_SCOPES: usize = 64;
+
+/// The scope of the national public service portal's token: forwarding dossiers to the agency
+/// (`POST /api/v1/integration/national-portal/dossiers`).
+pub(crate) const NATIONAL_PORTAL: &str = "national-portal";
+
+/// Scopes that are not permissions: what the token of a connected system may do, each paired
+/// with the permission an official must hold for the whole tenant to grant it.
+pub(crate) const INTEGRATION_SCOPES: &[(&str, Permission)] = &[
+    // Connecting the agency to the national portal is one of its settings.
+    (
+        NATIONAL_PORTAL,
+        Permission::new(Object::Tenant, Action::Edit),
+    ),
+];
+
+/// The permission an official must hold to give a token `scope`; `None` when it is no scope.
+fn grantor_permission(scope: &str) -> Option<Permission> {
+    scope.parse().ok().or_else(|| {
+        INTEGRATION_SCOPES
+            .iter()
+            .find(|(s, _)| *s == scope)
+            .map(|(_, p)| *p)
+    })
+}
 
 fn unauthorized() -> Failure {
     Failure::new(
@@ -126,17 +152,13 @@ fn check(site: &Site, body: &Create) -> Result<(), ApiError> {
             format!("A token has at most {MAX_SCOPES} scopes."),
         ));
     }
-    if let Some(bad) = body
-        .scopes
-        .iter()
-        .find(|s| s.parse::<Permission>().is_err())
-    {
+    if let Some(bad) = body.scopes.iter().find(|s| grantor_permission(s).is_none()) {
         return Err(invalid(
             format!(
-                "Phạm vi `{bad}` không đúng dạng `đối-tượng:thao-tác` (ví dụ `procedure:view`)."
+                "Phạm vi `{bad}` không đúng dạng `đối-tượng:thao-tác` (ví dụ `procedure:view`) và không phải phạm vi kết nối (`{NATIONAL_PORTAL}`)."
             ),
             format!(
-                "The scope `{bad}` is not of the form `object:action` (for example `procedure:view`)."
+                "The scope `{bad}` is neither of the form `object:action` (for example `procedure:view`) nor a connection scope (`{NATIONAL_PORTAL}`)."
             ),
         ));
     }
@@ -162,7 +184,7 @@ pub(crate) async fn create(
     if let Some(beyond) = body
         .scopes
         .iter()
-        .filter_map(|s| s.parse::<Permission>().ok())
+        .filter_map(|s| grantor_permission(s))
         .find(|p| !guard.may(*p, None))
     {
         return Err(ApiError(

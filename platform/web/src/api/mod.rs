@@ -23,7 +23,8 @@ use crate::error::{ApiError, Failure};
 use crate::host::Site;
 use crate::i18n::Msg;
 
-pub(crate) use dossiers::{Submission, check_submission, idempotency_key, lookup, stage};
+pub(crate) use dossiers::{Checked, Submission, check_submission, idempotency_key, lookup, stage};
+pub(crate) use uploads::{MULTIPART_OVERHEAD, is_multipart, store_part};
 
 /// The routes under `/api` (nested there by the application).
 pub(crate) fn routes() -> Router<AppState> {

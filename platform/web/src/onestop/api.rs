@@ -13,11 +13,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use motcua_authz::Action;
+use motcua_store::attachments::DocumentKind;
 use motcua_store::dossiers;
 use motcua_workflow::engine::{Actor, Command, Inputs};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::notes::{self, Note};
 use super::official::{Official, actor_of, divisions_of};
 use super::view::{self, ACT, Loaded};
 use crate::error::{ApiError, Failure};
@@ -51,7 +53,25 @@ pub(crate) async fn full_view(
         .await
         .map_err(fail)?;
     let history = view::history(events, &names);
-    Ok(view::json(loaded, site.lang, &steps, &whole, &history))
+    let mut view = view::json(loaded, site.lang, &steps, &whole, &history);
+    let code = loaded.dossier.code.to_string();
+    let documents = super::attachments::of_dossier(state, official, loaded.dossier.id)
+        .await
+        .map_err(fail)?;
+    view["documents"] = super::attachments::json(&code, &documents);
+    view["comments"] = serde_json::to_value(notes::comments(&history)).unwrap_or_default();
+    let consultations: Vec<serde_json::Value> = notes::consultations(&history, Utc::now())
+        .into_iter()
+        .map(|c| {
+            let can_answer = notes::may_answer(official, loaded, &c);
+            let mut v = serde_json::to_value(c).unwrap_or_default();
+            v["can_answer"] = json!(can_answer);
+            v
+        })
+        .collect();
+    view["consultations"] = json!(consultations);
+    view["can"]["consult"] = json!(notes::may_consult(official, loaded));
+    Ok(view)
 }
 
 /// A command as officials send it.
@@ -67,6 +87,10 @@ pub(crate) enum Request {
         /// The reason, documents or result it needs.
         #[serde(default)]
         inputs: Inputs,
+        /// Files the official uploaded (`POST /api/v1/uploads`) to attach with the action: the
+        /// result documents when it requires `result`, handling documents otherwise.
+        #[serde(default)]
+        attachments: Vec<String>,
     },
     /// Take a step for oneself.
     Claim {
@@ -107,6 +131,9 @@ pub(crate) enum Request {
         /// The documents.
         #[serde(default)]
         documents: Vec<String>,
+        /// Their scans, uploaded by the official (`POST /api/v1/uploads`).
+        #[serde(default)]
+        attachments: Vec<String>,
     },
     /// Record at the desk the applicant's request to withdraw the dossier.
     Withdraw {
@@ -114,6 +141,62 @@ pub(crate) enum Request {
         #[serde(default)]
         reason: String,
     },
+    /// Write an internal comment, optionally about a step (the workflow does not move).
+    Comment {
+        /// What the official writes.
+        text: String,
+        /// The step it is about.
+        #[serde(default)]
+        step: Option<String>,
+    },
+    /// Ask a division of the tenant, or an outside agency, for an opinion by a date.
+    Consult {
+        /// The division's key.
+        #[serde(default)]
+        division: Option<String>,
+        /// The outside agency's name.
+        #[serde(default)]
+        agency: Option<String>,
+        /// What is asked.
+        question: String,
+        /// The working days the consulted have to answer.
+        working_days: u32,
+    },
+    /// Answer a consultation (or record an outside agency's answer).
+    AnswerConsultation {
+        /// The consultation's id.
+        consultation: i32,
+        /// The opinion.
+        answer: String,
+    },
+}
+
+impl Request {
+    /// The note this request writes, or the request itself when it is a workflow command.
+    fn into_note(self) -> Result<Note, Box<Self>> {
+        Ok(match self {
+            Self::Comment { text, step } => Note::Comment { text, step },
+            Self::Consult {
+                division,
+                agency,
+                question,
+                working_days,
+            } => Note::Consult {
+                division,
+                agency,
+                question,
+                working_days,
+            },
+            Self::AnswerConsultation {
+                consultation,
+                answer,
+            } => Note::Answer {
+                consultation,
+                answer,
+            },
+            other => return Err(Box::new(other)),
+        })
+    }
 }
 
 /// The body of `POST .../commands`.
@@ -132,6 +215,8 @@ struct Prepared {
     command: Command,
     actor: Actor,
     extra: Vec<(String, serde_json::Value)>,
+    /// Uploads to attach with the move, and what they are to the dossier.
+    attach: (Vec<String>, DocumentKind),
 }
 
 fn step_division(loaded: &Loaded, step: &str) -> String {
@@ -158,6 +243,7 @@ fn prepare(official: &Official, loaded: &Loaded, request: Request) -> Result<Pre
         command,
         actor: official.actor.clone(),
         extra: Vec::new(),
+        attach: (Vec::new(), DocumentKind::Handling),
     };
     // The applicant's own commands, brought to the desk: the engine sees the applicant, the
     // history also names the official who recorded them.
@@ -168,19 +254,32 @@ fn prepare(official: &Official, loaded: &Loaded, request: Request) -> Result<Pre
             "recorded_at_desk".to_owned(),
             json!({ "command": what, "by": official.actor.id }),
         )],
+        attach: (Vec::new(), DocumentKind::Supplement),
     };
     Ok(match request {
         Request::Act {
             step,
             action,
             inputs,
+            attachments,
         } => {
             official.require_any(&ACT, [step_division(loaded, &step).as_str()])?;
-            own(Command::Act {
-                step,
-                action,
-                inputs,
-            })
+            let requires: Vec<&str> = loaded
+                .procedure
+                .definition
+                .step(&step)
+                .and_then(|(_, s)| s.actions.iter().find(|a| a.key == action))
+                .map(|a| a.requires.iter().copied().map(view::input_name).collect())
+                .unwrap_or_default();
+            let kind = super::attachments::kind_for(&requires);
+            Prepared {
+                attach: (attachments, kind),
+                ..own(Command::Act {
+                    step,
+                    action,
+                    inputs,
+                })
+            }
         }
         Request::Claim { step } => {
             official.require_any(&ACT, [step_division(loaded, &step).as_str()])?;
@@ -211,13 +310,25 @@ fn prepare(official: &Official, loaded: &Loaded, request: Request) -> Result<Pre
             official.require_any(&[Action::Approve], divisions.iter().map(String::as_str))?;
             own(Command::Stop { reason })
         }
-        Request::Supplement { documents } => {
+        Request::Supplement {
+            documents,
+            attachments,
+        } => {
             official.require_any(&[Action::Receive], [desk.as_str()])?;
-            at_desk(Command::Supplement { documents }, "supplement")
+            Prepared {
+                attach: (attachments, DocumentKind::Supplement),
+                ..at_desk(Command::Supplement { documents }, "supplement")
+            }
         }
         Request::Withdraw { reason } => {
             official.require_any(&[Action::Receive], [desk.as_str()])?;
             at_desk(Command::Withdraw { reason }, "withdraw")
+        }
+        Request::Comment { .. } | Request::Consult { .. } | Request::AnswerConsultation { .. } => {
+            return Err(ApiError(
+                site.lang,
+                Failure::internal(&"a note reached the workflow's commands"),
+            ));
         }
     })
 }
@@ -247,8 +358,15 @@ pub(crate) async fn run(
 ) -> Result<(Option<dossiers::Dossier>, Response), ApiError> {
     let site = &official.guard.site;
     let code = loaded.dossier.code;
-    let prepared = prepare(official, &loaded, body.command)?;
-    let moved = handling::act_recording(
+    let command = match body.command.into_note() {
+        Ok(note) => return notes::run(state, official, loaded, body.expected_version, note).await,
+        Err(command) => *command,
+    };
+    let prepared = prepare(official, &loaded, command)?;
+    let (uploads, kind) = &prepared.attach;
+    let procedure = loaded.dossier.procedure_code.clone();
+    let attach = super::attachments::attach_all(state, official, &procedure, uploads, kind).await?;
+    let moved = handling::act_with(
         state,
         site,
         &code,
@@ -256,7 +374,11 @@ pub(crate) async fn run(
         &prepared.actor,
         Some(body.expected_version),
         Utc::now(),
-        prepared.extra,
+        handling::Extra {
+            events: prepared.extra,
+            attach,
+            ..handling::Extra::default()
+        },
     )
     .await;
     match moved {

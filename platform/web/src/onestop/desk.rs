@@ -14,10 +14,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use motcua_authz::Action;
 use motcua_core::dossier::{Applicant, Channel};
+use motcua_core::lang::Lang;
 use motcua_core::procedure::Case;
+use motcua_store::attachments::{Attach, DocumentKind};
 use motcua_store::dossiers::Received;
 use motcua_workflow::definition::Definition;
-use motcua_workflow::engine::{Command, Inputs};
+use motcua_workflow::engine::{self, Command, Inputs};
 use motcua_workflow::schema::StepKind;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -77,6 +79,20 @@ pub(crate) struct DeskBody {
     /// For a supplement: what else is wrong besides the documents missing. For a refusal: why.
     #[serde(default)]
     pub reason: Option<String>,
+    /// Scans of documents received, uploaded beforehand by the same official
+    /// (`POST /api/v1/uploads`), attached with the receipt.
+    #[serde(default)]
+    pub attachments: Vec<DeskAttachment>,
+}
+
+/// A scan of a document received at the desk.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DeskAttachment {
+    /// The upload's id (`up_…`).
+    pub upload: String,
+    /// The code of the document it shows, one of those received.
+    pub document: String,
 }
 
 fn desk() -> Channel {
@@ -85,6 +101,26 @@ fn desk() -> Channel {
 
 fn invalid(code: &'static str, vi: String, en: String) -> Failure {
     Failure::invalid(code, Msg::new(vi, en))
+}
+
+/// The refusal of a dossier brought by a channel the procedure is not offered on (the desk's
+/// page offers only the procedure's channels; the API is held to the same list).
+fn not_offered(info: &motcua_core::procedure::ProcedureInfo, channel: Channel) -> Failure {
+    let (vi, en) = match channel {
+        Channel::Post => ("qua dịch vụ bưu chính", "by post"),
+        _ => ("nộp trực tiếp", "in person"),
+    };
+    invalid(
+        "channel_not_offered",
+        format!(
+            "Thủ tục \"{}\" không tiếp nhận hồ sơ {vi}.",
+            info.name.get(Lang::Vi)
+        ),
+        format!(
+            "\"{}\" does not accept dossiers {en}.",
+            info.name.get(Lang::En)
+        ),
+    )
 }
 
 /// The case's required documents not received.
@@ -96,11 +132,12 @@ pub(crate) fn missing<'c>(case: &'c Case, received: &[String]) -> Vec<&'c str> {
         .collect()
 }
 
-/// The action of the workflow's first step that carries out `decision`: the one into a
+/// The action of the reception step `at` (the step a new dossier waits at, which the workflow's
+/// automatic steps may have chosen by channel) that carries out `decision`: the one into a
 /// supplement step, the one into an end that does not accept the dossier, or the other one
 /// (preferring one that sets the status `accepted`).
-fn action_for(def: &Definition, decision: Decision) -> Option<(String, String)> {
-    let start = &def.steps[def.start];
+fn action_for(def: &Definition, at: &str, decision: Decision) -> Option<(String, String)> {
+    let (_, start) = def.step(at)?;
     if start.kind != StepKind::Human {
         return None;
     }
@@ -122,6 +159,81 @@ fn action_for(def: &Definition, decision: Decision) -> Option<(String, String)> 
             .max_by_key(|a| a.status == Some(motcua_core::dossier::DossierStatus::Accepted)),
     }?;
     Some((start.key.clone(), chosen.key.clone()))
+}
+
+/// The step a dossier received now on `channel` waits at once its workflow has started: the
+/// start itself, or where the start's automatic steps lead (e.g. a decision by channel). The
+/// engine is pure, so starting it here decides the same as the receipt that follows.
+fn reception_step(
+    site: &crate::host::Site,
+    live: &crate::sites::Live,
+    case: &str,
+    form: &Value,
+    channel: Channel,
+    applicant_kind: motcua_core::dossier::ApplicantKind,
+) -> Option<String> {
+    let info = live.info();
+    let time = info
+        .cases
+        .iter()
+        .find(|c| c.key.as_str() == case)
+        .and_then(|c| c.time)
+        .unwrap_or(info.time);
+    let ctx = engine::Context {
+        now: chrono::Utc::now(),
+        calendar: &site.tenant.calendar,
+        form,
+        channel,
+        applicant_kind,
+    };
+    let started = engine::start(&live.procedure.definition, case, time, &ctx).ok()?;
+    match started.state.tokens.as_slice() {
+        [only] => Some(only.step.clone()),
+        _ => None,
+    }
+}
+
+/// The desk's scans as attachments of the dossier about to be received: each an upload of this
+/// official, for this procedure, still waiting, of a document received. Checked here so that the
+/// official reads which one is wrong; the receiving transaction checks again.
+async fn scans(
+    state: &AppState,
+    official: &Official,
+    live: &crate::sites::Live,
+    received: &[String],
+    given: &[DeskAttachment],
+) -> Result<Vec<Attach>, ApiError> {
+    let site = &official.guard.site;
+    let fail = |f: Failure| ApiError(site.lang, f);
+    let mut attach = Vec::with_capacity(given.len());
+    for a in given {
+        if !received.contains(&a.document) {
+            return Err(fail(invalid(
+                "scan_of_document_not_received",
+                format!(
+                    "Tệp quét đính kèm giấy tờ {} nhưng giấy tờ này chưa được đánh dấu đã nhận.",
+                    a.document
+                ),
+                format!(
+                    "A scan is attached to document {}, which is not marked as received.",
+                    a.document
+                ),
+            )));
+        }
+        let upload = super::attachments::own_upload(
+            state,
+            official,
+            &live.info().code.to_string(),
+            &a.upload,
+        )
+        .await?;
+        attach.push(Attach {
+            upload,
+            kind: DocumentKind::Required(a.document.clone()),
+            by: official.actor.id.clone(),
+        });
+    }
+    Ok(attach)
 }
 
 /// `POST /api/v1/onestop/desk`: receives a dossier at the desk and takes the desk's decision.
@@ -194,6 +306,9 @@ pub(crate) async fn take(
     let info = checked.live.info();
     let desk = info.desk(&site.tenant.manifest).key.to_string();
     official.require_any(&[Action::Receive], [desk.as_str()])?;
+    if !info.channels.contains(&body.channel) {
+        return Err(fail(not_offered(info, body.channel)));
+    }
     let case = info
         .cases
         .iter()
@@ -270,14 +385,24 @@ pub(crate) async fn take(
             ..Inputs::default()
         },
     };
-    let (step, action) =
-        action_for(&checked.live.procedure.definition, body.decision).ok_or_else(|| {
-            fail(invalid(
-                "no_desk_decision",
-                "Quy trình của thủ tục này không có bước tiếp nhận với thao tác tương ứng.".into(),
-                "This procedure's workflow has no reception step with a matching action.".into(),
-            ))
-        })?;
+    let def = &checked.live.procedure.definition;
+    let (step, action) = reception_step(
+        site,
+        &checked.live,
+        &checked.case,
+        &checked.form,
+        body.channel,
+        submission.applicant.kind,
+    )
+    .and_then(|at| action_for(def, &at, body.decision))
+    .ok_or_else(|| {
+        fail(invalid(
+            "no_desk_decision",
+            "Quy trình của thủ tục này không có bước tiếp nhận với thao tác tương ứng.".into(),
+            "This procedure's workflow has no reception step with a matching action.".into(),
+        ))
+    })?;
+    let attach = scans(state, official, &checked.live, &received, &body.attachments).await?;
     let first_move = handling::FirstMove {
         command: Command::Act {
             step,
@@ -289,6 +414,7 @@ pub(crate) async fn take(
             "documents_checked".to_owned(),
             json!({ "received": received, "missing": missing, "decision": body.decision }),
         )],
+        attach,
     };
     let received = handling::submit(
         state,

@@ -6,9 +6,14 @@
 //! kinds of dossier work they may do, and each procedure's workflow decides which role acts at
 //! each step (see [`official`]).
 
+mod accountability;
 mod api;
+mod attachments;
 mod desk;
+mod exchange;
 mod inbox;
+mod notes;
+mod notifications;
 mod official;
 pub(crate) mod pages;
 mod print;
@@ -26,6 +31,14 @@ pub(crate) fn api_routes() -> (Router<AppState>, &'static [crate::guard::Guarded
         "/v1/onestop/inbox" [get] => get(inbox::list),
         "/v1/onestop/dossiers/{code}" [get] => get(api::show),
         "/v1/onestop/dossiers/{code}/commands" [post] => post(api::command),
+        "/v1/onestop/dossiers/{code}/exchange" [get] => get(exchange::list),
+        "/v1/onestop/accountability" [get] => get(accountability::list),
+        "/v1/onestop/accountability/{id}" [get] => get(accountability::show),
+        "/v1/onestop/accountability/{id}/acknowledge" [post] => post(accountability::acknowledge),
+        "/v1/onestop/accountability/{id}/explain" [post] => post(accountability::explain),
+        "/v1/onestop/accountability/{id}/extend" [post] => post(accountability::extend),
+        "/v1/onestop/notifications" [get] => get(notifications::list),
+        "/v1/onestop/notifications/{id}/read" [post] => post(notifications::mark_read),
     }
 }
 
@@ -36,9 +49,15 @@ pub(crate) fn page_routes() -> Router<AppState> {
     let (router, _) = crate::guard::guarded_routes! {
         "/" [get] => get(pages::inbox),
         "/ho-so/{code}" [get] => get(pages::show),
-        "/ho-so/{code}/thao-tac" [post] => post(pages::command),
+        "/ho-so/{code}/thao-tac" [post] => post(pages::command)
+            .layer(axum::extract::DefaultBodyLimit::max(pages::FORM_WITH_FILES)),
         "/tiep-nhan" [get] => get(pages::desk_home),
-        "/tiep-nhan/{procedure}" [get, post] => get(pages::desk_form).post(pages::desk_submit),
+        "/giai-trinh" [get] => get(accountability::pages::list),
+        "/giai-trinh/{id}" [get] => get(accountability::pages::show),
+        "/giai-trinh/{id}/thao-tac" [post] => post(accountability::pages::act),
+        "/tiep-nhan/{procedure}" [get, post] => get(pages::desk_form)
+            .post(pages::desk_submit)
+            .layer(axum::extract::DefaultBodyLimit::max(pages::FORM_WITH_FILES)),
     };
     router
 }

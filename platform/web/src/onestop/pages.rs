@@ -20,6 +20,7 @@ mod facts;
 mod history;
 mod inbox;
 mod reception;
+mod sent;
 mod values;
 
 use askama::Template;
@@ -35,6 +36,11 @@ pub(crate) use command::command;
 pub(crate) use desk::{desk_form, desk_home, desk_submit};
 pub(crate) use dossier::show;
 pub(crate) use inbox::inbox;
+
+/// The largest body of a page's form that carries files: one file as large as any procedure
+/// accepts, with the form's fields (each file is held to its procedure's limit as it arrives).
+pub(crate) const FORM_WITH_FILES: usize =
+    motcua_workflow::attachments::MAX_FILE_SIZE as usize + crate::api::MULTIPART_OVERHEAD;
 
 /// What the staff layout shows around every page.
 #[derive(Clone, Debug)]
@@ -111,6 +117,12 @@ pub(crate) enum Flash {
     Supplement,
     /// The applicant's withdrawal was recorded at the desk.
     Withdraw,
+    /// A comment was written.
+    Comment,
+    /// An opinion was asked for.
+    Consult,
+    /// A consultation was answered.
+    Answer,
     /// The dossier was received at the desk, with the number of the form to print.
     Received(&'static str),
 }
@@ -128,6 +140,9 @@ impl Flash {
             Self::Stop => "stop".to_owned(),
             Self::Supplement => "supplement".to_owned(),
             Self::Withdraw => "withdraw".to_owned(),
+            Self::Comment => "comment".to_owned(),
+            Self::Consult => "consult".to_owned(),
+            Self::Answer => "answer".to_owned(),
             Self::Received(form) => format!("mau-{form}"),
         }
     }
@@ -144,6 +159,9 @@ impl Flash {
             "stop" => Self::Stop,
             "supplement" => Self::Supplement,
             "withdraw" => Self::Withdraw,
+            "comment" => Self::Comment,
+            "consult" => Self::Consult,
+            "answer" => Self::Answer,
             "mau-01" => Self::Received("01"),
             "mau-02" => Self::Received("02"),
             "mau-03" => Self::Received("03"),
@@ -165,6 +183,9 @@ impl Flash {
             Self::Stop => "Đã dừng xử lý hồ sơ.",
             Self::Supplement => "Đã ghi nhận hồ sơ bổ sung của người nộp.",
             Self::Withdraw => "Đã ghi nhận việc người nộp rút hồ sơ.",
+            Self::Comment => "Đã ghi ý kiến trao đổi nội bộ.",
+            Self::Consult => "Đã gửi yêu cầu lấy ý kiến.",
+            Self::Answer => "Đã ghi nhận ý kiến trả lời.",
             Self::Received("01") => {
                 "Đã tiếp nhận hồ sơ. Hãy in Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01) cho người nộp."
             }

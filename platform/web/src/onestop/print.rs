@@ -29,6 +29,7 @@ use super::view::{self, HistoryEntry, Loaded};
 use crate::AppState;
 use crate::error::{ApiError, Failure};
 use crate::guard::Guard;
+use crate::handling;
 use crate::i18n::Msg;
 
 /// Serves a form page under a policy that allows exactly its embedded style sheet and nothing
@@ -196,15 +197,32 @@ fn receipt(src: Sources) -> Result<String, Failure> {
     let info = &src.loaded.procedure.file.info;
     let d = &src.loaded.dossier;
     let case = info.cases.iter().find(|c| c.key.as_str() == d.case_key);
-    // The documents the desk ticked; for a dossier received online, those its case requires.
+    // The documents the desk ticked, and those the applicant brought to supplement the dossier
+    // before it was accepted; for a dossier received online, those its case requires.
     let checked = src.history.iter().find(|e| e.kind == "documents_checked");
-    let received: Vec<String> = match checked {
-        Some(e) => e.data["received"]
+    let codes = |e: &HistoryEntry, field: &str| -> Vec<String> {
+        e.data[field]
             .as_array()
             .into_iter()
             .flatten()
             .filter_map(|c| c.as_str().map(str::to_owned))
-            .collect(),
+            .collect()
+    };
+    let received: Vec<String> = match checked {
+        Some(e) => {
+            let mut received = codes(e, "received");
+            let before_acceptance = src.history.iter().take_while(|e| {
+                !(e.kind == "status_changed" && e.data["to"] == DossierStatus::Accepted.as_str())
+            });
+            for brought in before_acceptance.filter(|e| e.kind == "supplemented") {
+                for code in codes(brought, "documents") {
+                    if !received.contains(&code) {
+                        received.push(code);
+                    }
+                }
+            }
+            received
+        }
         None => case
             .map(|c| {
                 c.documents
@@ -505,9 +523,27 @@ pub(crate) async fn ledger(
             ),
         )));
     }
+    let ids: Vec<i64> = received.iter().map(|d| d.id).collect();
+    let entered = motcua_store::history::steps_entered(&state.store, site.tenant.id, &ids)
+        .await
+        .map_err(|e| fail(e.into()))?;
+    let mut paths: HashMap<i64, Vec<(DateTime<Utc>, String)>> = HashMap::new();
+    for (id, at, step) in entered {
+        paths.entry(id).or_default().push((at, step));
+    }
+    let mut handovers = HashMap::new();
+    for d in &received {
+        let procedure =
+            handling::procedure_at(&state, &site, &d.procedure_code, d.procedure_version)
+                .await
+                .map_err(fail)?;
+        let path = paths.get(&d.id).map(Vec::as_slice).unwrap_or_default();
+        handovers.insert(d.id, handover_times(&procedure, desk.key.as_str(), path));
+    }
     let rows = received
         .into_iter()
         .map(|d| {
+            let (handed_at, result_at) = handovers.get(&d.id).copied().unwrap_or_default();
             let live = site.tenant.procedure(&d.procedure_code);
             forms::LedgerRow {
                 procedure: live
@@ -519,14 +555,21 @@ pub(crate) async fn ledger(
                 sets: 1,
                 received_at: d.received_at,
                 due_at: d.due_at,
-                handed_at: None,
-                result_at: None,
+                handed_at,
+                result_at,
                 returned_at: d.closed_at.filter(|_| d.status == DossierStatus::Returned),
-                note: if d.closed_at.is_some() && d.status != DossierStatus::Returned {
-                    d.status.label(lang).to_owned()
-                } else {
-                    String::new()
-                },
+                // How it came when not in person (post, online, the national portal), and how
+                // it ended when it was not returned.
+                note: [
+                    (d.channel != motcua_core::dossier::Channel::Desk)
+                        .then(|| super::pages::channel_label(d.channel).to_owned()),
+                    (d.closed_at.is_some() && d.status != DossierStatus::Returned)
+                        .then(|| d.status.label(lang).to_owned()),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("; "),
                 applicant: d.applicant,
                 code: d.code,
             }
@@ -545,4 +588,27 @@ pub(crate) async fn ledger(
     })
     .map_err(|e| fail(form_failure(&e)))?;
     Ok(page(html))
+}
+
+/// The ledger's two hand-over times of a dossier, from the steps it entered in order: when the
+/// desk handed it to a handling division (the first step of another division), and when the
+/// result came back to the desk (the first desk step after that).
+fn handover_times(
+    procedure: &motcua_workflow::procedure::Procedure,
+    desk: &str,
+    entered: &[(DateTime<Utc>, String)],
+) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    let def = &procedure.definition;
+    let mut handed = None;
+    for (at, step) in entered {
+        let Some(division) = def.step(step).and_then(|(_, s)| s.division.as_deref()) else {
+            continue;
+        };
+        match handed {
+            None if division != desk => handed = Some(*at),
+            Some(h) if division == desk => return (Some(h), Some(*at)),
+            _ => {}
+        }
+    }
+    (handed, None)
 }

@@ -44,7 +44,8 @@ pub(crate) struct Loaded {
 }
 
 /// Loads dossier `code` for `official`: 404 when this tenant has no such dossier (another
-/// tenant's code included), 403 when the official may view no division it passes through.
+/// tenant's code included), 403 when the official may view no division it passes through nor
+/// any division consulted about it.
 pub(crate) async fn load(
     state: &AppState,
     official: &Official,
@@ -72,7 +73,14 @@ pub(crate) async fn load(
     .await
     .map_err(fail)?;
     let divisions = divisions_of(&procedure, &site.tenant.manifest);
-    official.require_any(&[Action::View], divisions.iter().map(String::as_str))?;
+    if !official.may_any(&[Action::View], divisions.iter().map(String::as_str)) {
+        // Officials of a division consulted about the dossier may open it too.
+        let consulted = super::notes::consulted_divisions(state, site.tenant.id, &dossier)
+            .await
+            .map_err(fail)?;
+        let all = divisions.iter().chain(consulted.iter()).map(String::as_str);
+        official.require_any(&[Action::View], all)?;
+    }
     let wf_state: DossierState = serde_json::from_value(dossier.state.clone())
         .map_err(|e| fail(Failure::internal(&format!("dossier {code}: {e}"))))?;
     Ok(Loaded {

@@ -4,8 +4,10 @@
 //! - `Origin` (or, without it, `Referer`), when the browser sends one, must name the request's
 //!   own host (and https when the platform is served over https);
 //! - the token comes in the `X-CSRF-Token` header (scripts) or the `csrf` field of a URL-encoded
-//!   form (pages without JavaScript), and is compared in constant time. Other bodies (JSON,
-//!   multipart) must use the header.
+//!   form (pages without JavaScript), and is compared in constant time. A `multipart/form-data`
+//!   form (pages that carry files) must send the `csrf` field as its first part: only that part
+//!   is read here, and the body goes on streaming to the handler, files never held in memory.
+//!   Other bodies (JSON) must use the header.
 //!
 //! `SameSite=Lax` already keeps the cookie off most cross-site requests; these checks hold where
 //! it does not (old browsers, same-site sibling hosts).
@@ -106,6 +108,76 @@ fn matches(expected: &str, given: &str) -> bool {
     bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
 }
 
+/// The most of a multipart body read to find its first part, the `csrf` field.
+const MULTIPART_PEEK: usize = 16 << 10;
+
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("multipart/form-data"))
+        })
+}
+
+/// The first part of the multipart body that starts with `head`: `Some(Some(token))` when it is
+/// the complete `csrf` field, `Some(None)` when it is another part, `None` when `head` does not
+/// hold the whole of it yet.
+async fn first_part(headers: &HeaderMap, head: &[u8]) -> Option<Option<String>> {
+    use axum::extract::FromRequest;
+    let head = &head[..head.len().min(MULTIPART_PEEK)];
+    let mut req = Request::new(Body::from(head.to_vec()));
+    if let Some(ct) = headers.get(header::CONTENT_TYPE) {
+        req.headers_mut().insert(header::CONTENT_TYPE, ct.clone());
+    }
+    let mut form = axum::extract::Multipart::from_request(req, &())
+        .await
+        .ok()?;
+    let part = form.next_field().await.ok()??;
+    if part.name() != Some(FIELD) {
+        return Some(None);
+    }
+    part.text().await.ok().map(Some)
+}
+
+/// Checks the `csrf` field of a multipart body, read from its first part; gives the request
+/// back with its whole body (what was read, then the rest as it arrives).
+async fn check_multipart(expected: &str, req: Request) -> Result<Request, (HeaderMap, Failure)> {
+    use futures_util::StreamExt;
+    let (parts, body) = req.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut head = Vec::new();
+    let mut ended = false;
+    let token = loop {
+        if !head.is_empty()
+            && let Some(found) = first_part(&parts.headers, &head).await
+        {
+            break found;
+        }
+        if ended || head.len() >= MULTIPART_PEEK {
+            break None;
+        }
+        match stream.next().await {
+            Some(Ok(chunk)) => head.extend_from_slice(&chunk),
+            Some(Err(_)) => return Err((parts.headers, refused())),
+            None => ended = true,
+        }
+    };
+    if !token.is_some_and(|t| matches(expected, &t)) {
+        return Err((parts.headers, refused()));
+    }
+    let head =
+        futures_util::stream::once(
+            async move { Ok::<_, axum::Error>(axum::body::Bytes::from(head)) },
+        );
+    Ok(Request::from_parts(
+        parts,
+        Body::from_stream(head.chain(stream)),
+    ))
+}
+
 fn is_form(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
@@ -138,6 +210,9 @@ pub(super) async fn check(
         } else {
             Err((req.headers().clone(), refused()))
         };
+    }
+    if is_multipart(req.headers()) {
+        return check_multipart(expected, req).await;
     }
     if !is_form(req.headers()) {
         return Err((req.headers().clone(), refused()));

@@ -38,7 +38,8 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
         .filter(|t| t.starts_with(tokens::PREFIX))
 }
 
-/// Writes a failure as the request expects it: JSON under `/api/`, a page elsewhere.
+/// Writes a failure as the request expects it: the national portal's shape on its paths, JSON
+/// under `/api/`, a page elsewhere.
 fn respond(
     state: &AppState,
     site: &Site,
@@ -46,6 +47,9 @@ fn respond(
     path: &str,
     failure: Failure,
 ) -> Response {
+    if crate::national::speaks_national(path) {
+        return crate::national::refused(&failure);
+    }
     if path.starts_with("/api/") {
         failure.json(site.lang)
     } else {

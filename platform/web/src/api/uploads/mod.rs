@@ -30,7 +30,7 @@ use crate::i18n::Msg;
 use crate::session::{Principal, Session};
 
 /// What a multipart body may carry besides the file (boundaries, headers, a CSRF field).
-pub(super) const MULTIPART_OVERHEAD: usize = 64 << 10;
+pub(crate) const MULTIPART_OVERHEAD: usize = 64 << 10;
 /// Uploads one caller may make per minute.
 const PER_MINUTE: u32 = 60;
 
@@ -52,7 +52,31 @@ pub(crate) fn owner(principal: &Principal, site: &Site) -> Option<String> {
     }
 }
 
-fn is_multipart(headers: &HeaderMap) -> bool {
+/// Stores one file part of a page's `multipart/form-data` form as an upload of `owner` for the
+/// procedure `procedure`, held to `rules` exactly as `POST /api/v1/uploads` holds a file: the
+/// staff pages take scans and results in the form that uses them, and attach the uploads in the
+/// transaction that receives or moves the dossier.
+pub(crate) async fn store_part(
+    state: &AppState,
+    site: &Site,
+    owner: String,
+    procedure: String,
+    rules: Rules,
+    part: axum::extract::multipart::Field<'_>,
+) -> Result<motcua_store::attachments::Upload, Failure> {
+    let name = part.file_name().map(str::to_owned);
+    let target = Target {
+        state,
+        site,
+        owner,
+        procedure,
+        rules,
+    };
+    let chunks = std::pin::pin!(part.map(|c| c.map_err(multipart_failure)));
+    target.ingest(chunks, name).await
+}
+
+pub(crate) fn is_multipart(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

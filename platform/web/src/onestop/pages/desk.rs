@@ -6,10 +6,15 @@
 //! The form carries an idempotency key made when it was shown: a double click, or the same form
 //! sent again, answers with the dossier the first one created. A refusal shows the form again
 //! with everything typed and each problem next to its field.
+//!
+//! The form is `multipart/form-data`: next to each document of the checklist the official may
+//! attach its scans (`scan.<document code>`), stored as the official's uploads while they arrive
+//! and held to the procedure's limits, then attached with the receipt in its transaction. A scan
+//! refused (type, size) is named at its document and not kept; the scans stored are shown again
+//! after any refusal and sent back by id (`kept_scan`), so the official never chooses them twice.
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use motcua_authz::Action;
@@ -17,11 +22,12 @@ use motcua_core::dossier::Channel;
 use motcua_core::procedure::Case;
 use serde::Deserialize;
 
-use super::super::desk::{self, Decision, DeskBody};
+use super::super::desk::{self, Decision, DeskAttachment, DeskBody};
 use super::super::official::Official;
 use super::desk_form::{Entered, form_json};
-use super::reception::{Problems, applicant, form_page, place};
-use super::{Flash, Staff, form_pairs, page, respond, see_other};
+use super::reception::{KeptScan, Problems, applicant, form_page, place};
+use super::sent::{self, Files};
+use super::{Flash, Staff, page, respond, see_other};
 use crate::AppState;
 use crate::error::Failure;
 use crate::guard::Guard;
@@ -173,10 +179,68 @@ pub(crate) async fn desk_form(
             &empty,
             Problems::default(),
             key,
+            &[],
         );
         Ok(page(StatusCode::OK, &form))
     })();
     respond(&site, staff, outcome)
+}
+
+/// The scans of the form: those stored now (`scan.<code>`) and those kept from a refused
+/// attempt (`kept_scan` = `<code>|<upload id>|<file name>`).
+fn kept_scans(sent: &sent::Sent) -> Vec<KeptScan> {
+    let mut scans: Vec<KeptScan> = sent
+        .files
+        .iter()
+        .filter_map(|(input, u)| {
+            Some(KeptScan {
+                document: input.strip_prefix("scan.")?.to_owned(),
+                id: u.id.to_string(),
+                name: u.meta.file_name.clone(),
+            })
+        })
+        .collect();
+    for (k, v) in &sent.pairs {
+        if k == "kept_scan"
+            && let Some((document, rest)) = v.split_once('|')
+            && let Some((id, name)) = rest.split_once('|')
+        {
+            scans.push(KeptScan {
+                document: document.to_owned(),
+                id: id.to_owned(),
+                name: name.to_owned(),
+            });
+        }
+    }
+    scans
+}
+
+/// Puts the refused scans, and scans of documents not ticked, at their documents; whether
+/// there were none.
+fn scan_problems(
+    sent: &sent::Sent,
+    scans: &[KeptScan],
+    entered: &Entered,
+    problems: &mut Problems,
+) -> bool {
+    let mut ok = true;
+    for (input, message) in &sent.refused {
+        problems.add(input, message.clone());
+        ok = false;
+    }
+    for s in scans {
+        if !entered.has("documents", &s.document) {
+            problems.add(
+                &format!("scan.{}", s.document),
+                format!(
+                    "Tệp “{}” được đính kèm cho giấy tờ chưa đánh dấu đã nhận: hãy đánh dấu giấy tờ này, hoặc chọn lại tệp cho đúng giấy tờ.",
+                    s.name
+                ),
+            );
+            ok = false;
+        }
+    }
+    ok
 }
 
 /// `POST /tiep-nhan/{procedure}`.
@@ -185,7 +249,7 @@ pub(crate) async fn desk_submit(
     guard: Guard,
     session: Session,
     Path(code): Path<String>,
-    body: Bytes,
+    req: Request,
 ) -> Response {
     let site = guard.site.clone();
     let staff = Staff::new(&site, &session, "desk");
@@ -194,13 +258,21 @@ pub(crate) async fn desk_submit(
         let official = Official::from_guard(guard).map_err(|e| e.1)?;
         let live = procedure(&official, &code)?.clone();
         may_receive(&official, &live)?;
-        let pairs = form_pairs(&body);
-        let mut entered = Entered::new(&pairs);
+        let to = Files {
+            owner: official.actor.id.clone(),
+            procedure: code.clone(),
+            rules: motcua_workflow::attachments::Rules::of(&live.procedure.file),
+        };
+        let sent = sent::read(&state, &site, req, Some(&to)).await?;
+        let pairs = &sent.pairs;
+        let mut entered = Entered::new(pairs);
+        let scans = kept_scans(&sent);
         let case = case(&live, Some(entered.one("case")))?.clone();
         let key = Some(entered.one("idempotency_key").to_owned())
             .filter(|k| !k.is_empty() && k.len() <= 200 && k.is_ascii());
         let form = form_json(&live.procedure.form, &mut entered);
         let mut problems = Problems::default();
+        let scans_ok = scan_problems(&sent, &scans, &entered, &mut problems);
         let show = |entered: &Entered, problems, key: Option<String>, status| {
             let key = match key {
                 Some(k) => k,
@@ -214,6 +286,7 @@ pub(crate) async fn desk_submit(
                 entered,
                 problems,
                 key,
+                &scans,
             );
             Ok::<_, Failure>(page(status, &form))
         };
@@ -238,7 +311,7 @@ pub(crate) async fn desk_submit(
                 "Hãy chọn một quyết định: tiếp nhận, yêu cầu bổ sung hoặc từ chối.".to_owned(),
             );
         }
-        let (Some(applicant), Some(decision)) = (applicant, decision) else {
+        let (Some(applicant), Some(decision), true) = (applicant, decision, scans_ok) else {
             // Every problem at once: the e-form's too.
             if let Err(fields) = live.procedure.form.validate(&form, chrono::Utc::now()) {
                 place(Failure::form(fields), lang, &mut problems);
@@ -258,6 +331,13 @@ pub(crate) async fn desk_submit(
                 .collect(),
             decision,
             reason: Some(entered.one("reason").to_owned()),
+            attachments: scans
+                .iter()
+                .map(|s| DeskAttachment {
+                    upload: s.id.clone(),
+                    document: s.document.clone(),
+                })
+                .collect(),
         };
         match desk::take(&state, &official, body, key.clone()).await {
             Ok((received, decision)) => {

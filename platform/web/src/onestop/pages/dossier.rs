@@ -1,7 +1,8 @@
 //! `GET /ho-so/{code}`: a dossier as an official works on it — its facts, applicant and e-form,
-//! the steps it is at with one small form per thing this official may do there (exactly what
-//! [`view::steps`] allows), what they may do to the dossier as a whole, its history as a
-//! timeline, and links to its printable forms.
+//! its documents (received, scanned, results) with download links, the steps it is at with one
+//! small form per thing this official may do there (exactly what [`view::steps`] allows), what
+//! they may do to the dossier as a whole, officials' comments and consultations, its history as
+//! a timeline, and links to its printable forms.
 
 use std::collections::HashMap;
 
@@ -14,6 +15,7 @@ use motcua_store::dossiers;
 use serde::Deserialize;
 
 use super::super::inbox::urgency;
+use super::super::notes;
 use super::super::official::Official;
 use super::super::view::{self, Loaded, StepView};
 use super::facts::{Fact, FormLink, applicant, facts, form_link, forms};
@@ -37,6 +39,60 @@ struct ActionForm {
     reason: String,
     result: String,
     documents: String,
+    /// Files chosen before a refusal, stored as uploads and sent again by id.
+    kept: Vec<Kept>,
+}
+
+impl ActionForm {
+    /// Whether the form carries files.
+    fn takes_files(&self) -> bool {
+        self.needs_documents || self.needs_result
+    }
+}
+
+/// A file chosen in a form that was refused, kept as the official's upload.
+#[derive(Clone, Debug)]
+pub(super) struct Kept {
+    /// The input it was chosen in (`files`, `result_files`).
+    pub input: String,
+    /// The upload's id.
+    pub id: String,
+    /// Its file name.
+    pub name: String,
+}
+
+/// A document of the dossier.
+struct DocumentRow {
+    label: String,
+    name: String,
+    size: String,
+    href: String,
+    at: String,
+    by: String,
+}
+
+/// An official's comment.
+struct CommentRow {
+    at: String,
+    who: String,
+    step: Option<String>,
+    text: String,
+}
+
+/// A consultation.
+struct ConsultationRow {
+    id: i32,
+    asked: String,
+    who: String,
+    to: String,
+    question: String,
+    reply_by: String,
+    overdue: bool,
+    answer: Option<String>,
+    answered: String,
+    can_answer: bool,
+    /// The answer typed before a refusal.
+    typed: String,
 }
 
 /// A step the dossier is at, with the official's forms.
@@ -83,6 +139,14 @@ struct DossierTemplate {
     whole: Whole,
     history: Vec<Entry>,
     forms: Vec<FormLink>,
+    documents: Vec<DocumentRow>,
+    comments: Vec<CommentRow>,
+    consultations: Vec<ConsultationRow>,
+    can_consult: bool,
+    /// The divisions that may be consulted.
+    divisions: Vec<Opt>,
+    /// The steps a comment may be about.
+    step_options: Vec<Opt>,
     ok: Option<&'static str>,
     print: Option<FormLink>,
     error: Option<String>,
@@ -105,6 +169,22 @@ pub(super) struct Retained {
     pub documents: String,
     /// The new date typed (reschedule).
     pub due_date: String,
+    /// A comment typed.
+    pub text: String,
+    /// The division chosen to consult.
+    pub division: String,
+    /// The outside agency typed.
+    pub agency: String,
+    /// The question typed.
+    pub question: String,
+    /// The working days typed.
+    pub working_days: String,
+    /// The consultation answered.
+    pub consultation: String,
+    /// The answer typed.
+    pub answer: String,
+    /// Files chosen, kept as uploads.
+    pub kept: Vec<Kept>,
 }
 
 /// What to tell the official above the dossier.
@@ -168,6 +248,11 @@ fn step_box(
                     retained.kind == "act" && retained.step == s.step && retained.action == a.key;
                 let keep = |v: &String| if kept { v.clone() } else { String::new() };
                 ActionForm {
+                    kept: if kept {
+                        retained.kept.clone()
+                    } else {
+                        Vec::new()
+                    },
                     id: format!("{}--{}", s.step, a.key),
                     needs_reason: a.requires.contains(&"reason"),
                     needs_result: a.requires.contains(&"result"),
@@ -233,6 +318,81 @@ pub(super) async fn render(
     let names = view::official_names(state, site.tenant.id).await?;
     let events = view::history(events, &names);
     let code = loaded.dossier.code.to_string();
+    let stored = super::super::attachments::of_dossier(state, official, loaded.dossier.id).await?;
+    let who = |actor: &str| {
+        names
+            .get(actor)
+            .cloned()
+            .unwrap_or_else(|| actor.to_owned())
+    };
+    let documents = stored
+        .iter()
+        .map(|d| DocumentRow {
+            label: super::super::attachments::kind_label(&d.kind),
+            name: d.file_name.clone(),
+            size: format!("{} KB", d.size.div_ceil(1024)),
+            href: super::super::attachments::href(&code, d),
+            at: local_time(site, d.attached_at),
+            by: who(&d.attached_by),
+        })
+        .collect();
+    let step_name = |key: &str| {
+        loaded
+            .procedure
+            .definition
+            .step(key)
+            .map_or_else(|| key.to_owned(), |(_, s)| s.name.get(lang).to_owned())
+    };
+    let comments = notes::comments(&events)
+        .into_iter()
+        .map(|e| CommentRow {
+            at: local_time(site, e.at),
+            who: who(&e.actor),
+            step: e.data["step"].as_str().map(&step_name),
+            text: e.data["text"].as_str().unwrap_or_default().to_owned(),
+        })
+        .collect();
+    let manifest = &site.tenant.manifest;
+    let consultations = notes::consultations(&events, now)
+        .into_iter()
+        .map(|c| ConsultationRow {
+            id: c.id,
+            asked: local_time(site, c.asked_at),
+            who: who(&c.asked_by),
+            to: match (&c.division, &c.agency) {
+                (Some(d), _) => manifest
+                    .division(d)
+                    .map_or_else(|| d.clone(), |x| x.name.get(lang).to_owned()),
+                (None, Some(a)) => format!("{a} (cơ quan bên ngoài)"),
+                (None, None) => String::new(),
+            },
+            question: c.question.clone(),
+            reply_by: c.reply_by.map(|t| local_time(site, t)).unwrap_or_default(),
+            overdue: c.overdue,
+            answer: c.answer.clone(),
+            answered: match (c.answered_at, &c.answered_by) {
+                (Some(at), Some(by)) => format!("{} — {}", local_time(site, at), who(by)),
+                _ => String::new(),
+            },
+            can_answer: notes::may_answer(official, loaded, &c),
+            typed: if retained.kind == "answer" && retained.consultation == c.id.to_string() {
+                retained.answer.clone()
+            } else {
+                String::new()
+            },
+        })
+        .collect();
+    let chosen = Some(retained.division.as_str()).filter(|d| !d.is_empty());
+    let divisions = manifest
+        .divisions
+        .iter()
+        .map(|d| Opt::new(d.key.as_str(), d.name.get(lang), chosen))
+        .collect();
+    let on_step = Some(retained.step.as_str()).filter(|_| retained.kind == "comment");
+    let step_options = steps
+        .iter()
+        .map(|s| Opt::new(&s.step, &s.name, on_step))
+        .collect();
     let template = DossierTemplate {
         staff,
         title: loaded.procedure.file.info.name.get(lang).to_owned(),
@@ -253,6 +413,12 @@ pub(super) async fn render(
         },
         history: timeline(site, &loaded.procedure, &events, &names),
         forms: forms(&code, &events),
+        documents,
+        comments,
+        consultations,
+        can_consult: notes::may_consult(official, loaded),
+        divisions,
+        step_options,
         ok: notice.ok.map(Flash::message),
         print: notice
             .ok

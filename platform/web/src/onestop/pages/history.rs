@@ -304,7 +304,34 @@ fn sentence(n: &Namer<'_>, kind: &str, d: &Value) -> String {
                 n.who(d["by"].as_str().unwrap_or_default())
             )
         }
-        other => format!("Sự kiện “{other}”."),
+        "comment" => match d["step"].as_str() {
+            Some(_) => format!("Ý kiến về bước “{}”: {}", step(), text(&d["text"])),
+            None => format!("Ý kiến: {}", text(&d["text"])),
+        },
+        "consultation_requested" => {
+            let to = match (d["division"].as_str(), d["agency"].as_str()) {
+                (Some(k), _) => n
+                    .site
+                    .tenant
+                    .manifest
+                    .division(k)
+                    .map_or_else(|| k.to_owned(), |x| x.name.get(n.lang()).to_owned()),
+                (None, Some(a)) => a.to_owned(),
+                (None, None) => String::new(),
+            };
+            format!(
+                "Xin ý kiến {to} (hạn trả lời {}): {}",
+                n.time(&d["reply_by"]),
+                text(&d["question"])
+            )
+        }
+        "consultation_answered" => format!(
+            "Trả lời yêu cầu lấy ý kiến số {}: {}",
+            d["consultation"],
+            text(&d["answer"])
+        ),
+        other => super::super::accountability::pages::sentence(n.site, other, d)
+            .unwrap_or_else(|| format!("Sự kiện “{other}”.")),
     }
 }
 

@@ -24,6 +24,30 @@ struct DocumentBox {
     optional: bool,
     template: Option<String>,
     checked: bool,
+    /// The input of its scans.
+    scan_input: String,
+    /// That input's id.
+    scan_id: String,
+    /// Its scans stored before a refusal.
+    scans: Vec<KeptScan>,
+}
+
+/// A scan chosen in a form that was refused, kept as the official's upload.
+#[derive(Clone, Debug)]
+pub(super) struct KeptScan {
+    /// The code of the document it shows.
+    pub document: String,
+    /// The upload's id.
+    pub id: String,
+    /// Its file name.
+    pub name: String,
+}
+
+impl KeptScan {
+    /// The value of its `kept_scan` input.
+    fn value(&self) -> String {
+        format!("{}|{}|{}", self.document, self.id, self.name)
+    }
 }
 
 /// The problems of a submitted form: by input name, and those of the form as a whole.
@@ -69,6 +93,12 @@ pub(super) struct DeskForm {
     documents: Vec<DocumentBox>,
     reason: String,
     errors: Problems,
+    /// The largest scan accepted, in words.
+    max_size: String,
+    /// The types of scan accepted, in words.
+    types: String,
+    /// Those types for the file inputs' `accept`.
+    accept: String,
 }
 
 impl DeskForm {
@@ -97,7 +127,12 @@ fn document_form(form: DocumentForm) -> &'static str {
     }
 }
 
-/// The reception form of `live`'s `case`, with what was typed and the problems found.
+/// The reception form of `live`'s `case`, with what was typed, the problems found and the
+/// scans kept.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "what the form shows again, each from its own source"
+)]
 pub(super) fn form_page(
     official: &Official,
     staff: Staff,
@@ -106,6 +141,7 @@ pub(super) fn form_page(
     entered: &Entered,
     errors: Problems,
     key: String,
+    scans: &[KeptScan],
 ) -> DeskForm {
     let lang = official.guard.site.lang;
     let info = live.info();
@@ -119,6 +155,7 @@ pub(super) fn form_page(
         channels.push(Opt::new("post", "Qua dịch vụ bưu chính", channel));
     }
     let more = Some(entered.one("them_dong")).filter(|k| !k.is_empty());
+    let rules = motcua_workflow::attachments::Rules::of(&live.procedure.file);
     DeskForm {
         action: format!("/tiep-nhan/{code}"),
         procedure_name: info.name.get(lang).to_owned(),
@@ -147,10 +184,25 @@ pub(super) fn form_page(
                 optional: d.optional,
                 template: d.template.clone(),
                 checked: entered.has("documents", &d.code),
+                scan_input: format!("scan.{}", d.code),
+                scan_id: format!("scan-{}", d.code),
+                scans: scans
+                    .iter()
+                    .filter(|s| s.document == d.code)
+                    .cloned()
+                    .collect(),
             })
             .collect(),
         reason: entered.one("reason").to_owned(),
         errors,
+        max_size: motcua_workflow::schema::FileSize(rules.max_file_size).to_string(),
+        types: rules.type_names(),
+        accept: rules
+            .types
+            .iter()
+            .map(|t| t.mime())
+            .collect::<Vec<_>>()
+            .join(","),
         staff,
         procedure_code: code,
     }
