@@ -213,20 +213,16 @@ async fn bad_submissions_get_clear_errors_in_the_host_language(backend: Backend)
     assert_eq!(r.json()["error"]["code"], "not_found");
 }
 
-async fn procedures_not_offered_online_refuse_online_dossiers(backend: Backend) {
-    let app = TestApp::new(backend).await;
-    // Turn Thanh Hóa's online procedure into a level 2 one (forms only) and re-apply.
-    let p = online_procedure();
+/// Re-applies Thanh Hóa with the text of procedure `code` edited by `edit`.
+async fn edit_procedure(app: &TestApp, code: &str, edit: impl Fn(&str) -> String) {
     let bundle = demo_bundle("thanhhoa");
     let files = bundle
         .procedures
         .iter()
         .map(|s| {
             let mut file = s.file.clone();
-            if s.info.code == p.code {
-                file.text =
-                    file.text
-                        .replacen(&format!("level: {}", p.level.number()), "level: 2", 1);
+            if s.info.code.to_string() == code {
+                file.text = edit(&file.text);
             }
             file
         })
@@ -246,7 +242,33 @@ async fn procedures_not_offered_online_refuse_online_dossiers(backend: Backend) 
             .await
             .unwrap(),
     );
+}
 
+async fn procedures_not_offered_online_refuse_online_dossiers(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let p = online_procedure();
+    let code = p.code.to_string();
+    // Offered online, but only through the national portal: the tenant's own portal refuses.
+    edit_procedure(&app, &code, |text| {
+        text.replacen("online, national_portal]", "national_portal]", 1)
+    })
+    .await;
+    let r = app
+        .post_json(EN, "/api/v1/dossiers", &submission(&p), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "channel_not_offered");
+    assert!(
+        r.body.contains("national public service portal"),
+        "{}",
+        r.body
+    );
+
+    // Turn Thanh Hóa's online procedure into a level 2 one (forms only) and re-apply.
+    edit_procedure(&app, &code, |text| {
+        text.replacen(&format!("level: {}", p.level.number()), "level: 2", 1)
+    })
+    .await;
     let r = app
         .post_json(EN, "/api/v1/dossiers", &submission(&p), &[])
         .await;

@@ -74,6 +74,22 @@ pub(super) async fn submit(
         .await
         .map_err(fail)?;
     let checked = check_submission(&site, &body, true).map_err(fail)?;
+    let info = checked.live.info();
+    if !info.channels.contains(&Channel::Online) {
+        return Err(fail(Failure::invalid(
+            "channel_not_offered",
+            Msg::new(
+                format!(
+                    "Thủ tục \"{}\" không tiếp nhận hồ sơ nộp trên Cổng này; vui lòng nộp qua Cổng Dịch vụ công quốc gia hoặc tại Bộ phận Một cửa.",
+                    info.name.get(Lang::Vi)
+                ),
+                format!(
+                    "\"{}\" does not accept dossiers on this portal; please apply through the national public service portal or at the one-stop desk.",
+                    info.name.get(Lang::En)
+                ),
+            ),
+        )));
+    }
     let idempotency_key = idempotency_key(&headers).map_err(fail)?;
 
     let received = handling::submit(

@@ -307,6 +307,35 @@ pub(crate) fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
     url::form_urlencoded::parse(body).into_owned().collect()
 }
 
+/// Which part of a date and time entered on a form is wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum WhenPart {
+    /// The date (`YYYY-MM-DD`).
+    Date,
+    /// The time (`HH:MM`).
+    Time,
+    /// The pair names no instant in the tenant's time zone.
+    Instant,
+}
+
+/// A date (`YYYY-MM-DD`) and a time (`HH:MM`; 17:00, the end of the working day, when empty)
+/// entered on a form, read in the tenant's time zone.
+pub(crate) fn local_when(site: &Site, date: &str, time: &str) -> Result<DateTime<Utc>, WhenPart> {
+    use chrono::{NaiveDate, NaiveTime, TimeZone as _};
+    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| WhenPart::Date)?;
+    let time = match time {
+        "" => NaiveTime::from_hms_opt(17, 0, 0).ok_or(WhenPart::Time)?,
+        t => NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| WhenPart::Time)?,
+    };
+    site.tenant
+        .calendar
+        .time_zone()
+        .from_local_datetime(&date.and_time(time))
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or(WhenPart::Instant)
+}
+
 /// The first value of `name` in `pairs`, trimmed.
 pub(crate) fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim())

@@ -13,13 +13,15 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
-use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::Utc;
 use motcua_core::accountability::{Action, Status};
 use motcua_store::accountability::Request;
 use serde::Deserialize;
 
 use super::super::official::Official;
-use super::super::pages::{Opt, Staff, field, form_pairs, page, respond, see_other};
+use super::super::pages::{
+    Opt, Staff, WhenPart, field, form_pairs, local_when, page, respond, see_other,
+};
 use super::super::view::official_names;
 use super::{Can, Params, can, load_list, load_one, run};
 use crate::AppState;
@@ -362,21 +364,11 @@ fn parse(
             "explain",
         ),
         "extend" => {
-            let date = NaiveDate::parse_from_str(get("due_date"), "%Y-%m-%d")
-                .map_err(|_| "Hãy chọn ngày hết hạn giải trình mới.")?;
-            let time = match get("due_time") {
-                "" => NaiveTime::from_hms_opt(17, 0, 0).unwrap_or_default(),
-                t => NaiveTime::parse_from_str(t, "%H:%M")
-                    .map_err(|_| "Giờ hết hạn giải trình mới không hợp lệ (giờ:phút).")?,
-            };
-            let due = site
-                .tenant
-                .calendar
-                .time_zone()
-                .from_local_datetime(&date.and_time(time))
-                .earliest()
-                .ok_or("Thời điểm hết hạn giải trình mới không hợp lệ.")?
-                .with_timezone(&Utc);
+            let due = local_when(site, get("due_date"), get("due_time")).map_err(|p| match p {
+                WhenPart::Date => "Hãy chọn ngày hết hạn giải trình mới.",
+                WhenPart::Time => "Giờ hết hạn giải trình mới không hợp lệ (giờ:phút).",
+                WhenPart::Instant => "Thời điểm hết hạn giải trình mới không hợp lệ.",
+            })?;
             (
                 Action::Extend {
                     due,

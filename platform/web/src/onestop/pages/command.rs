@@ -16,7 +16,6 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use motcua_workflow::engine::Inputs;
 
 use super::super::api::{self, CommandBody, Request};
@@ -24,7 +23,7 @@ use super::super::official::Official;
 use super::super::view;
 use super::dossier::{Kept, Notice, Retained, render};
 use super::sent::{self, Files};
-use super::{Flash, Staff, field, respond, see_other};
+use super::{Flash, Staff, WhenPart, field, local_when, respond, see_other};
 use crate::AppState;
 use crate::error::Failure;
 use crate::guard::Guard;
@@ -189,21 +188,11 @@ fn parse(
             (Request::Reassign { step: step(), to }, Flash::Reassign)
         }
         "reschedule" => {
-            let date = NaiveDate::parse_from_str(get("due_date"), "%Y-%m-%d")
-                .map_err(|_| "Hãy chọn ngày hẹn trả kết quả mới.")?;
-            let time = match get("due_time") {
-                "" => NaiveTime::from_hms_opt(17, 0, 0).unwrap_or_default(),
-                t => NaiveTime::parse_from_str(t, "%H:%M")
-                    .map_err(|_| "Giờ hẹn trả kết quả mới không hợp lệ (giờ:phút).")?,
-            };
-            let due = site
-                .tenant
-                .calendar
-                .time_zone()
-                .from_local_datetime(&date.and_time(time))
-                .earliest()
-                .ok_or("Thời điểm hẹn trả kết quả mới không hợp lệ.")?
-                .with_timezone(&Utc);
+            let due = local_when(site, get("due_date"), get("due_time")).map_err(|p| match p {
+                WhenPart::Date => "Hãy chọn ngày hẹn trả kết quả mới.",
+                WhenPart::Time => "Giờ hẹn trả kết quả mới không hợp lệ (giờ:phút).",
+                WhenPart::Instant => "Thời điểm hẹn trả kết quả mới không hợp lệ.",
+            })?;
             let reason = get("reason").to_owned();
             (Request::Reschedule { due, reason }, Flash::Reschedule)
         }
