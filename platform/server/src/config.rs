@@ -600,7 +600,8 @@ mod tests {
         assert!(err.contains("database.url"), "{err}");
     }
 
-    fn with_env(env: &[(&str, &str)]) -> Config {
+    /// The configuration from `env` alone (for the tests of every section).
+    pub(super) fn with_env(env: &[(&str, &str)]) -> Config {
         load(&Sources {
             env: env
                 .iter()

@@ -311,12 +311,20 @@ pub async fn fail(
             Expr::value(None::<DateTime<Utc>>),
         )
         .filter(outbox::Column::Id.eq(row.id))
-        .filter(outbox::Column::TenantId.eq(row.tenant_id));
+        .filter(outbox::Column::TenantId.eq(row.tenant_id))
+        // Still held: another worker may have claimed (and even completed) the message since
+        // it was read, when the lease ended in between.
+        .filter(outbox::Column::LockedBy.eq(lease.worker.as_str()))
+        .filter(outbox::Column::DeliveredAt.is_null())
+        .filter(outbox::Column::DeadAt.is_null());
     let update = match outcome {
         Failed::RetryAt(at) => update.col_expr(outbox::Column::RunAfter, Expr::value(at)),
         _ => update.col_expr(outbox::Column::DeadAt, Expr::value(now)),
     };
-    update.exec(&txn).await?;
+    if update.exec(&txn).await?.rows_affected != 1 {
+        txn.rollback().await?;
+        return Ok(Failed::LeaseLost);
+    }
     txn.commit().await?;
     Ok(outcome)
 }

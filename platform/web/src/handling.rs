@@ -97,7 +97,7 @@ pub fn change_from(
         } = event
         {
             outbox.push(OutboxMessage {
-                topic: "plugin".to_owned(),
+                topic: crate::plugins::TOPIC.to_owned(),
                 payload: json!({ "dossier": code.map(ToString::to_string), "procedure": procedure, "step": step, "plugin": plugin, "config": config }),
             });
         }
@@ -290,7 +290,11 @@ async fn receive(
         received_at: now,
         start,
     };
-    let wants_plugin = new.start.outbox.iter().any(|m| m.topic == "plugin");
+    let wants_plugin = new
+        .start
+        .outbox
+        .iter()
+        .any(|m| m.topic == crate::plugins::TOPIC);
     let channel = new.channel;
     let received = match &forwarded {
         Some(f) => {
@@ -452,7 +456,11 @@ pub async fn act_with(
                 kind: kind.clone(),
                 payload: payload.clone(),
             }));
-        if change.outbox.iter().any(|m| m.topic == "plugin") {
+        if change
+            .outbox
+            .iter()
+            .any(|m| m.topic == crate::plugins::TOPIC)
+        {
             wants_plugin.store(true, std::sync::atomic::Ordering::Relaxed);
         }
         change.attach = attach;

@@ -174,7 +174,8 @@ struct LookupPage {
     accountability: Option<crate::accountability::lookup::Section>,
 }
 
-fn local_time(site: &Site, at: DateTime<Utc>) -> String {
+/// `at` in the tenant's time zone, `dd/mm/yyyy HH:MM`.
+pub(crate) fn local_time(site: &Site, at: DateTime<Utc>) -> String {
     at.with_timezone(&site.tenant.calendar.time_zone())
         .format("%d/%m/%Y %H:%M")
         .to_string()

@@ -290,6 +290,11 @@ pub async fn run_pending(state: &AppState) -> Result<usize, Failure> {
     let mut done = 0;
     let now = Utc::now();
     for job in jobs::claim(&state.store, TOPIC, worker(), &POLICY, 64, now).await? {
+        // A batch worked one by one may outlast a lease: a step whose lease has ended may
+        // already be another worker's, so it is not started here.
+        if job.locked_until <= Utc::now() {
+            continue;
+        }
         match handle(state, &job).await {
             Ok(Handled::Moved) => done += 1,
             Ok(Handled::Obsolete(why)) => {
@@ -310,7 +315,13 @@ pub async fn run_pending(state: &AppState) -> Result<usize, Failure> {
                     &POLICY,
                     Utc::now(),
                 )
-                .await?;
+                .await;
+                // The step stays claimed until its lease ends; the rest of the batch goes on.
+                let Ok(failed) = failed.inspect_err(|e| {
+                    tracing::warn!(id = job.id(), error = %e, "a failed plugin step could not be recorded");
+                }) else {
+                    continue;
+                };
                 if failed == jobs::Failed::Dead {
                     tracing::error!(
                         id = job.id(),

@@ -308,6 +308,8 @@ async fn a_node_killed_after_sending_does_not_send_twice(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(pass.completed, 2, "{pass:?}");
+    // B sent once more, under A's reference, and the provider delivered one message.
+    assert_eq!(provider.requests(), 2);
     assert_eq!(provider.sent().len(), 1);
     let done = jobs::get(&app.state.store, job.id())
         .await

@@ -145,20 +145,8 @@ impl Attachments {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Sources, load};
+    use super::super::tests::with_env;
     use super::*;
-
-    fn with_env(env: &[(&str, &str)]) -> super::super::Config {
-        load(&Sources {
-            env: env
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-            ..Sources::default()
-        })
-        .unwrap()
-        .config
-    }
 
     #[test]
     fn local_files_under_the_data_directory_by_default() {

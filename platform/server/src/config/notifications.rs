@@ -120,19 +120,7 @@ impl Notifications {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Sources, load};
-
-    fn with_env(env: &[(&str, &str)]) -> super::super::Config {
-        load(&Sources {
-            env: env
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-            ..Sources::default()
-        })
-        .unwrap()
-        .config
-    }
+    use super::super::tests::with_env;
 
     #[test]
     fn no_provider_by_default_and_the_token_is_never_printed() {

@@ -38,12 +38,7 @@ pub(crate) fn applicant_routes() -> Router<AppState> {
         )
 }
 
-/// `at` in the tenant's zone, `dd/mm/yyyy HH:MM`.
-pub(crate) fn local_time(site: &Site, at: DateTime<Utc>) -> String {
-    at.with_timezone(&site.tenant.calendar.time_zone())
-        .format("%d/%m/%Y %H:%M")
-        .to_string()
-}
+pub(crate) use crate::pages::local_time;
 
 /// The name of division `key` of the host's tenant, or the key when it is gone.
 pub(crate) fn division_name(site: &Site, key: &str) -> String {

@@ -227,13 +227,21 @@ pub async fn run_pending(
         now,
     )
     .await?;
+    let started = std::time::Instant::now();
     for job in claimed {
+        // A batch worked one by one may outlast a lease: a message whose lease has ended may
+        // already be another worker's, so it is not started here.
+        let elapsed = chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
+        if job.locked_until <= now + elapsed {
+            pass.lost += 1;
+            continue;
+        }
         match deliver(state, notifier, &job, now).await {
             Ok(true) => pass.completed += 1,
             Ok(false) => pass.lost += 1,
             Err(a) => {
                 tracing::warn!(job = job.id(), attempts = job.attempts, error = %a.error, "a notification could not be delivered");
-                match jobs::fail(
+                let failed = jobs::fail(
                     &state.store,
                     &job.lease,
                     &a.error,
@@ -241,8 +249,14 @@ pub async fn run_pending(
                     &notifier.policy,
                     now,
                 )
-                .await?
-                {
+                .await;
+                // The message stays claimed until its lease ends; the rest of the batch goes on.
+                let Ok(failed) = failed.inspect_err(|e| {
+                    tracing::warn!(job = job.id(), error = %e, "a failed notification could not be recorded");
+                }) else {
+                    continue;
+                };
+                match failed {
                     jobs::Failed::RetryAt(_) => pass.retrying += 1,
                     jobs::Failed::Dead => {
                         tracing::error!(job = job.id(), error = %a.error, "a notification was given up; see `motcua jobs list --dead`");

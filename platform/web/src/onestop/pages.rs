@@ -208,12 +208,7 @@ impl Flash {
     }
 }
 
-/// `at` in the tenant's time zone, `dd/mm/yyyy HH:MM`.
-pub(crate) fn local_time(site: &Site, at: DateTime<Utc>) -> String {
-    at.with_timezone(&site.tenant.calendar.time_zone())
-        .format("%d/%m/%Y %H:%M")
-        .to_string()
-}
+pub(crate) use crate::pages::local_time;
 
 /// The label of a channel.
 pub(crate) fn channel_label(channel: motcua_core::dossier::Channel) -> &'static str {

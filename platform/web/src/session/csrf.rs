@@ -111,17 +111,6 @@ fn matches(expected: &str, given: &str) -> bool {
 /// The most of a multipart body read to find its first part, the `csrf` field.
 const MULTIPART_PEEK: usize = 16 << 10;
 
-fn is_multipart(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .is_some_and(|m| m.trim().eq_ignore_ascii_case("multipart/form-data"))
-        })
-}
-
 /// The first part of the multipart body that starts with `head`: `Some(Some(token))` when it is
 /// the complete `csrf` field, `Some(None)` when it is another part, `None` when `head` does not
 /// hold the whole of it yet.
@@ -211,7 +200,7 @@ pub(super) async fn check(
             Err((req.headers().clone(), refused()))
         };
     }
-    if is_multipart(req.headers()) {
+    if crate::api::is_multipart(req.headers()) {
         return check_multipart(expected, req).await;
     }
     if !is_form(req.headers()) {

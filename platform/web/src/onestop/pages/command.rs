@@ -264,7 +264,7 @@ pub(crate) async fn command(
             procedure: loaded.dossier.procedure_code.clone(),
             rules: motcua_workflow::attachments::Rules::of(&loaded.procedure.file),
         };
-        let sent = sent::read(&state, &site, req, Some(&to)).await?;
+        let sent = sent::read(&state, &site, req, &to).await?;
         let pairs = &sent.pairs;
         let mut kept = retained(pairs);
         let (files, refused) = files(&sent);

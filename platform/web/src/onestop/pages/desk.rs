@@ -263,7 +263,7 @@ pub(crate) async fn desk_submit(
             procedure: code.clone(),
             rules: motcua_workflow::attachments::Rules::of(&live.procedure.file),
         };
-        let sent = sent::read(&state, &site, req, Some(&to)).await?;
+        let sent = sent::read(&state, &site, req, &to).await?;
         let pairs = &sent.pairs;
         let mut entered = Entered::new(pairs);
         let scans = kept_scans(&sent);

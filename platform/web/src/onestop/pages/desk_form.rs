@@ -9,8 +9,8 @@
 //! shown. A field shown only under a condition is never `required` to the browser (it cannot
 //! evaluate the condition without scripts); the server decides.
 //!
-//! Files: uploads are not available on this page yet, so a file field takes the JSON reference
-//! of an attachment uploaded elsewhere (`{"sha256": …, "name": …, "size": …}`).
+//! Files: the page takes scans of the ticked documents, but an e-form's own file field still takes
+//! the JSON reference of an attachment uploaded elsewhere (`{"sha256": …, "name": …, "size": …}`).
 
 use std::collections::HashMap;
 

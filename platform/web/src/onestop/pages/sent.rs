@@ -64,12 +64,12 @@ fn too_large() -> Failure {
     )
 }
 
-/// Reads the form of `req`; its files go to `files`, or are refused when the form takes none.
+/// Reads the form of `req`; its files go to `files`.
 pub(super) async fn read(
     state: &AppState,
     site: &Site,
     req: Request,
-    files: Option<&Files>,
+    files: &Files,
 ) -> Result<Sent, Failure> {
     let lang = site.lang;
     if !crate::api::is_multipart(req.headers()) {
@@ -119,18 +119,6 @@ pub(super) async fn read(
             {}
             continue;
         }
-        let Some(files) = files else {
-            sent.refused.push((
-                name,
-                Msg::new(
-                    "Biểu mẫu này không nhận tệp đính kèm.",
-                    "This form takes no files.",
-                )
-                .get(lang)
-                .to_owned(),
-            ));
-            continue;
-        };
         let stored = crate::api::store_part(
             state,
             site,
