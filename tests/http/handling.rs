@@ -400,6 +400,65 @@ async fn open_dossiers_migrate_to_a_new_version(backend: Backend) {
     );
 }
 
+/// A dossier pinned to a version that is no longer the published one, and that this node has
+/// not compiled yet (as after a restart), still moves: the move compiles the version it needs
+/// and is decided on it, not on the published one.
+async fn a_dossier_moves_on_an_older_version_not_yet_compiled(backend: Backend) {
+    let app = app(backend).await;
+    let d = submit(&app, 120.0).await;
+    // Version 2 renames the desk step; the dossier stays on version 1.
+    let text = std::fs::read_to_string(
+        motcua_tests::repo_root().join("platform/workflow/tests/procedures/permit.yaml"),
+    )
+    .unwrap()
+    .replace("tiep-nhan", "tiep-nhan-ho-so");
+    motcua_store::tenants::apply(&app.state.store, &permit_tenant(Some(text)))
+        .await
+        .unwrap();
+    app.state.sites.replace(
+        motcua_store::tenants::load_all(&app.state.store)
+            .await
+            .unwrap(),
+    );
+    let site = site(&app);
+    assert_eq!(site.tenant.procedure("1.009994").unwrap().version, 2);
+    let key = (site.tenant.id.0, "1.009994".to_owned(), 1);
+    assert!(app.state.procedures.get(&key).is_none());
+
+    let receiver = Actor::official("lan", &[("receiver", "mot-cua")]);
+    let moved = handling::act(
+        &app.state,
+        &site,
+        &d.code,
+        &act("tiep-nhan", "chuyen"),
+        &receiver,
+        None,
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("moved on version 1");
+    assert_eq!(moved.procedure_version, 1);
+    assert!(state(&moved).token_at("tiep-nhan").is_none());
+    assert!(app.state.procedures.get(&key).is_some());
+    // A step only version 2 knows is refused on this dossier.
+    let refused = handling::act(
+        &app.state,
+        &site,
+        &d.code,
+        &act("tiep-nhan-ho-so", "chuyen"),
+        &receiver,
+        None,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{refused:?}"
+    );
+}
+
 async fn the_timer_worker_wakes_due_dossiers(backend: Backend) {
     let app = app(backend).await;
     let site = site(&app);
@@ -456,6 +515,7 @@ async fn the_timer_worker_wakes_due_dossiers(backend: Backend) {
 }
 
 backend_tests!(
+    a_dossier_moves_on_an_older_version_not_yet_compiled,
     the_timer_worker_wakes_due_dossiers,
     a_dossier_moves_with_its_history_and_outbox,
     two_officials_at_once_one_wins,

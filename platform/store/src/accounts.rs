@@ -523,3 +523,28 @@ pub async fn session_check(
     })
     .transpose()
 }
+
+/// The names of the tenant's officials among `ids` (id → name); ids of no official of the
+/// tenant are left out.
+pub async fn names(
+    store: &Store,
+    tenant: TenantId,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let holder = Holder::Official(tenant);
+    let query = Query::select()
+        .columns([col("id"), col("name")])
+        .from(holder.table())
+        .and_where(Expr::col(col("tenant_id")).eq(tenant.0))
+        .and_where(Expr::col(col("id")).is_in(ids.iter().copied()))
+        .to_owned();
+    let txn = holder.txn(store, false).await?;
+    let rows = txn.query_all(&query).await?;
+    txn.commit().await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("", "id")?, r.try_get("", "name")?)))
+        .collect()
+}

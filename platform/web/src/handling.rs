@@ -44,15 +44,10 @@ pub async fn procedure_at(
     code: &str,
     version: i32,
 ) -> Result<Arc<Procedure>, Failure> {
-    if let Some(live) = site.tenant.procedure(code)
-        && live.version == version
-    {
-        return Ok(Arc::clone(&live.procedure));
-    }
-    let key = (site.tenant.id.0, code.to_owned(), version);
-    if let Some(p) = state.procedures.get(&key) {
+    if let Some(p) = procedure_known(state, site, code, version) {
         return Ok(p);
     }
+    let key = (site.tenant.id.0, code.to_owned(), version);
     let published = procedures::version(&state.store, site.tenant.id, code, version)
         .await?
         .ok_or_else(|| {
@@ -69,6 +64,24 @@ pub async fn procedure_at(
     let procedure = Arc::new(procedure);
     state.procedures.insert(key, Arc::clone(&procedure));
     Ok(procedure)
+}
+
+/// The procedure version a dossier is pinned to, when it is published now or compiled
+/// already: no I/O.
+fn procedure_known(
+    state: &AppState,
+    site: &Site,
+    code: &str,
+    version: i32,
+) -> Option<Arc<Procedure>> {
+    if let Some(live) = site.tenant.procedure(code)
+        && live.version == version
+    {
+        return Some(Arc::clone(&live.procedure));
+    }
+    state
+        .procedures
+        .get(&(site.tenant.id.0, code.to_owned(), version))
 }
 
 /// What storage writes for an engine decision taken on `def` (the definition the new state runs
@@ -406,68 +419,76 @@ pub async fn act_with(
         attach,
         job,
     } = extra;
-    let dossier = dossiers::find(&state.store, site.tenant.id, code)
-        .await?
-        .ok_or_else(|| {
-            Failure::not_found(Msg::new(
-                format!("Không tìm thấy hồ sơ mã {code}."),
-                format!("No dossier has the code {code}."),
-            ))
-        })?;
-    let procedure = procedure_at(
-        state,
-        site,
-        &dossier.procedure_code,
-        dossier.procedure_version,
-    )
-    .await?;
     let wants_plugin = std::sync::atomic::AtomicBool::new(false);
-    let result = dossiers::move_dossier(&state.store, site.tenant.id, code, |stored| {
-        let current: engine::DossierState = serde_json::from_value(stored.state.clone())
-            .map_err(|e| Refusal::Stuck(format!("the stored state cannot be read: {e}")))?;
-        let ctx = Context {
-            now,
-            calendar: &site.tenant.calendar,
-            form: &stored.form,
-            channel: stored.channel,
-            applicant_kind: stored.applicant_kind(),
-        };
-        let decision = engine::decide(
-            &procedure.definition,
-            &current,
-            command,
-            actor,
-            &ctx,
-            expected_version,
-        )?;
-        let mut change = change_from(
-            &decision,
-            &procedure.definition,
-            &actor.id,
-            now,
-            Some(code),
-            &stored.procedure_code,
-        );
-        change
-            .events
-            .extend(extra.iter().map(|(kind, payload)| NewEvent {
-                at: now,
-                actor: actor.id.clone(),
-                kind: kind.clone(),
-                payload: payload.clone(),
-            }));
-        if change
-            .outbox
-            .iter()
-            .any(|m| m.topic == crate::plugins::TOPIC)
-        {
-            wants_plugin.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut pending = Some((attach, job));
+    let mut compiled = false;
+    let result = loop {
+        let moved = dossiers::move_dossier(&state.store, site.tenant.id, code, |stored| {
+            // The procedure version is nearly always compiled already; when it is not, the
+            // move is given up before writing anything, the version compiled, and tried again.
+            let Some(procedure) = procedure_known(
+                state,
+                site,
+                &stored.procedure_code,
+                stored.procedure_version,
+            ) else {
+                return Err(Decline::Uncompiled(
+                    stored.procedure_code.clone(),
+                    stored.procedure_version,
+                ));
+            };
+            let current: engine::DossierState = serde_json::from_value(stored.state.clone())
+                .map_err(|e| Refusal::Stuck(format!("the stored state cannot be read: {e}")))?;
+            let ctx = Context {
+                now,
+                calendar: &site.tenant.calendar,
+                form: &stored.form,
+                channel: stored.channel,
+                applicant_kind: stored.applicant_kind(),
+            };
+            let decision = engine::decide(
+                &procedure.definition,
+                &current,
+                command,
+                actor,
+                &ctx,
+                expected_version,
+            )?;
+            let mut change = change_from(
+                &decision,
+                &procedure.definition,
+                &actor.id,
+                now,
+                Some(code),
+                &stored.procedure_code,
+            );
+            change
+                .events
+                .extend(extra.iter().map(|(kind, payload)| NewEvent {
+                    at: now,
+                    actor: actor.id.clone(),
+                    kind: kind.clone(),
+                    payload: payload.clone(),
+                }));
+            if change
+                .outbox
+                .iter()
+                .any(|m| m.topic == crate::plugins::TOPIC)
+            {
+                wants_plugin.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            (change.attach, change.job) = pending.take().unwrap_or_default();
+            Ok(change)
+        })
+        .await;
+        match moved {
+            Err(MoveError::Refused(Decline::Uncompiled(procedure, version))) if !compiled => {
+                procedure_at(state, site, &procedure, version).await?;
+                compiled = true;
+            }
+            other => break other,
         }
-        change.attach = attach;
-        change.job = job;
-        Ok(change)
-    })
-    .await;
+    };
     match result {
         Ok(d) => {
             if wants_plugin.load(std::sync::atomic::Ordering::Relaxed) {
@@ -475,7 +496,10 @@ pub async fn act_with(
             }
             Ok(d)
         }
-        Err(MoveError::Refused(r)) => Err(refusal(r)),
+        Err(MoveError::Refused(Decline::Refused(r))) => Err(refusal(r)),
+        Err(MoveError::Refused(Decline::Uncompiled(procedure, version))) => Err(Failure::internal(
+            &format!("procedure {procedure} version {version} could not be kept compiled"),
+        )),
         Err(MoveError::Conflict) => Err(Failure::new(
             StatusCode::CONFLICT,
             "stale_version",
@@ -485,10 +509,24 @@ pub async fn act_with(
             ),
         )),
         Err(MoveError::NotFound) => Err(Failure::not_found(Msg::new(
-            "Không tìm thấy hồ sơ.",
-            "No such dossier.",
+            format!("Không tìm thấy hồ sơ mã {code}."),
+            format!("No dossier has the code {code}."),
         ))),
         Err(MoveError::Store(e)) => Err(e.into()),
+    }
+}
+
+/// Why a move was not decided.
+enum Decline {
+    /// The engine refused the command.
+    Refused(Refusal),
+    /// The dossier's procedure version (code, version) is not compiled yet.
+    Uncompiled(String, i32),
+}
+
+impl From<Refusal> for Decline {
+    fn from(r: Refusal) -> Self {
+        Self::Refused(r)
     }
 }
 

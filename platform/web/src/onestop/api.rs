@@ -6,6 +6,8 @@
 //! officials acting at once, exactly one succeeds, and the other gets 409 with the dossier as it
 //! now stands, so that they can decide again on what is really there.
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -49,15 +51,17 @@ pub(crate) async fn full_view(
     let events = dossiers::history(&state.store, site.tenant.id, &loaded.dossier)
         .await
         .map_err(|e| fail(e.into()))?;
-    let names = view::official_names(state, site.tenant.id)
+    let documents = super::attachments::of_dossier(state, official, loaded.dossier.id)
+        .await
+        .map_err(fail)?;
+    let named =
+        view::named_in(&events, loaded).chain(documents.iter().map(|d| d.attached_by.as_str()));
+    let names = view::names_of(state, site.tenant.id, named)
         .await
         .map_err(fail)?;
     let history = view::history(events, &names);
     let mut view = view::json(loaded, site.lang, &steps, &whole, &history);
     let code = loaded.dossier.code.to_string();
-    let documents = super::attachments::of_dossier(state, official, loaded.dossier.id)
-        .await
-        .map_err(fail)?;
     view["documents"] = super::attachments::json(&code, &documents);
     view["comments"] = serde_json::to_value(notes::comments(&history)).unwrap_or_default();
     let consultations: Vec<serde_json::Value> = notes::consultations(&history, Utc::now())
@@ -344,18 +348,46 @@ pub(crate) async fn command(
     let loaded = view::load(&state, &official, &code).await?;
     let lang = official.guard.site.lang;
     let body: CommandBody = crate::api::json_body(lang, &body)?;
-    let (_, response) = run(&state, &official, loaded, body).await?;
-    Ok(response)
+    let pinned = (
+        loaded.dossier.procedure_version,
+        Arc::clone(&loaded.procedure),
+    );
+    match run(&state, &official, loaded, body).await? {
+        Outcome::Done(dossier) => {
+            // The dossier as the move left it: no second read.
+            let fresh = view::loaded(&official, dossier, pinned, &state).await?;
+            let view = full_view(&state, &official, &fresh).await?;
+            Ok((StatusCode::OK, Json(view)).into_response())
+        }
+        Outcome::Conflict(f) => {
+            let fresh = view::load(&state, &official, &code).await?;
+            let view = full_view(&state, &official, &fresh).await?;
+            let body = json!({
+                "error": { "code": f.code, "message": f.message.get(lang) },
+                "dossier": view,
+            });
+            Ok((StatusCode::CONFLICT, Json(body)).into_response())
+        }
+    }
 }
 
-/// Runs a command for `official` and answers with the dossier after it (200), or with the
-/// conflict and the dossier as it now stands (409). Also gives the dossier moved, if it moved.
+/// What a command came to, when it was not refused.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// Done: the dossier as it is now stored.
+    Done(dossiers::Dossier),
+    /// Someone else moved the dossier first (409): the official must look again.
+    Conflict(Failure),
+}
+
+/// Runs a command for `official`: done, or a conflict with a move stored meanwhile; any other
+/// refusal is an error in the official's language.
 pub(crate) async fn run(
     state: &AppState,
     official: &Official,
     loaded: Loaded,
     body: CommandBody,
-) -> Result<(Option<dossiers::Dossier>, Response), ApiError> {
+) -> Result<Outcome, ApiError> {
     let site = &official.guard.site;
     let code = loaded.dossier.code;
     let command = match body.command.into_note() {
@@ -382,20 +414,8 @@ pub(crate) async fn run(
     )
     .await;
     match moved {
-        Ok(d) => {
-            let fresh = view::load(state, official, &code.to_string()).await?;
-            let view = full_view(state, official, &fresh).await?;
-            Ok((Some(d), (StatusCode::OK, Json(view)).into_response()))
-        }
-        Err(f) if f.status == StatusCode::CONFLICT => {
-            let fresh = view::load(state, official, &code.to_string()).await?;
-            let view = full_view(state, official, &fresh).await?;
-            let body = json!({
-                "error": { "code": f.code, "message": f.message.get(site.lang) },
-                "dossier": view,
-            });
-            Ok((None, (StatusCode::CONFLICT, Json(body)).into_response()))
-        }
+        Ok(d) => Ok(Outcome::Done(d)),
+        Err(f) if f.status == StatusCode::CONFLICT => Ok(Outcome::Conflict(f)),
         Err(f) => Err(ApiError(site.lang, f)),
     }
 }

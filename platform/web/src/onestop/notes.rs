@@ -17,9 +17,7 @@
 //! A consultation declared in the workflow (a `parallel` step whose branches are other
 //! divisions' steps) is handled as steps; this is the ad-hoc kind beside it.
 
-use axum::Json;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use motcua_core::calendar::WorkingDuration;
 use motcua_store::dossiers::{self, Dossier, MoveError};
@@ -27,9 +25,9 @@ use motcua_store::history::{NewEvent, StoredEvent};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::api::full_view;
+use super::api::Outcome;
 use super::official::{Official, divisions_of};
-use super::view::{ACT, HistoryEntry, Loaded, load};
+use super::view::{ACT, HistoryEntry, Loaded};
 use crate::AppState;
 use crate::error::{ApiError, Failure};
 use crate::i18n::Msg;
@@ -383,7 +381,7 @@ pub(crate) async fn run(
     loaded: Loaded,
     expected_version: u64,
     note: Note,
-) -> Result<(Option<Dossier>, Response), ApiError> {
+) -> Result<Outcome, ApiError> {
     let site = &official.guard.site;
     let code = loaded.dossier.code;
     let now = Utc::now();
@@ -397,24 +395,13 @@ pub(crate) async fn run(
             .map_err(Refused::Failure)
     })
     .await;
-    let conflict = |f: Failure| async move {
-        let fresh = load(state, official, &code.to_string()).await?;
-        let view = full_view(state, official, &fresh).await?;
-        let body = json!({
-            "error": { "code": f.code, "message": f.message.get(site.lang) },
-            "dossier": view,
-        });
-        Ok::<_, ApiError>((None, (StatusCode::CONFLICT, Json(body)).into_response()))
-    };
     match written {
-        Ok(d) => {
-            let fresh = load(state, official, &code.to_string()).await?;
-            let view = full_view(state, official, &fresh).await?;
-            Ok((Some(d), (StatusCode::OK, Json(view)).into_response()))
+        Ok(d) => Ok(Outcome::Done(d)),
+        Err(MoveError::Conflict | MoveError::Refused(Refused::Stale)) => {
+            Ok(Outcome::Conflict(stale()))
         }
-        Err(MoveError::Conflict | MoveError::Refused(Refused::Stale)) => conflict(stale()).await,
         Err(MoveError::Refused(Refused::Failure(f))) if f.status == StatusCode::CONFLICT => {
-            conflict(f).await
+            Ok(Outcome::Conflict(f))
         }
         Err(MoveError::Refused(Refused::Failure(f))) => Err(ApiError(site.lang, f)),
         Err(MoveError::NotFound) => Err(ApiError(

@@ -117,7 +117,9 @@ async fn sources(
     let events = dossiers::history(&state.store, tenant.id, &loaded.dossier)
         .await
         .map_err(|e| fail(e.into()))?;
-    let names = view::official_names(state, tenant.id).await.map_err(fail)?;
+    let names = view::names_of(state, tenant.id, view::named_in(&events, &loaded))
+        .await
+        .map_err(fail)?;
     let history = view::history(events, &names);
     let info = &loaded.procedure.file.info;
     let manifest = &tenant.manifest;

@@ -90,6 +90,40 @@ pub(crate) async fn load(
     })
 }
 
+/// The dossier `dossier` as [`load`] gives it, for an official who has just loaded it (and so
+/// may see it) pinned to procedure `version` (compiled: `procedure`), and moved it: the
+/// dossier a move returned, without reading it again.
+pub(crate) async fn loaded(
+    official: &Official,
+    dossier: Dossier,
+    (version, procedure): (i32, Arc<Procedure>),
+    state: &AppState,
+) -> Result<Loaded, ApiError> {
+    let site = &official.guard.site;
+    let fail = |f: Failure| ApiError(site.lang, f);
+    // A move keeps the procedure version, except a migration's, which reaches here only as
+    // a conflict.
+    let procedure = if version == dossier.procedure_version {
+        procedure
+    } else {
+        handling::procedure_at(
+            state,
+            site,
+            &dossier.procedure_code,
+            dossier.procedure_version,
+        )
+        .await
+        .map_err(fail)?
+    };
+    let wf_state: DossierState = serde_json::from_value(dossier.state.clone())
+        .map_err(|e| fail(Failure::internal(&format!("dossier {}: {e}", dossier.code))))?;
+    Ok(Loaded {
+        dossier,
+        procedure,
+        state: wf_state,
+    })
+}
+
 /// An action an official may take at a step.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct ActionView {
@@ -322,6 +356,41 @@ pub(crate) async fn official_names(
     Ok(accounts
         .into_iter()
         .map(|a| (motcua_authz::subject(a.id), a.name))
+        .collect())
+}
+
+/// The audit subjects a dossier's history and open steps name: its events' actors and the
+/// steps' assignees.
+pub(crate) fn named_in<'a>(
+    events: &'a [StoredEvent],
+    loaded: &'a Loaded,
+) -> impl Iterator<Item = &'a str> {
+    events.iter().map(|e| e.actor.as_str()).chain(
+        loaded
+            .state
+            .tokens
+            .iter()
+            .filter_map(|t| t.assignee.as_deref()),
+    )
+}
+
+/// The names of the tenant's officials among `subjects` (`account:12` → name): only those
+/// are read.
+pub(crate) async fn names_of<'a>(
+    state: &AppState,
+    tenant: motcua_store::TenantId,
+    subjects: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<String, String>, Failure> {
+    let mut ids: Vec<i64> = subjects
+        .into_iter()
+        .filter_map(|s| s.strip_prefix("account:")?.parse().ok())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names = motcua_store::accounts::names(&state.store, tenant, &ids).await?;
+    Ok(names
+        .into_iter()
+        .map(|(id, name)| (motcua_authz::subject(id), name))
         .collect())
 }
 

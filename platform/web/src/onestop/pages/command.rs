@@ -232,18 +232,6 @@ fn parse(
     ))
 }
 
-/// The message of a 409 answer of [`api::run`].
-async fn conflict_message(response: Response) -> String {
-    let body = axum::body::to_bytes(response.into_body(), 1 << 22)
-        .await
-        .unwrap_or_default();
-    let said = serde_json::from_slice::<serde_json::Value>(&body)
-        .ok()
-        .and_then(|v| v["error"]["message"].as_str().map(str::to_owned))
-        .unwrap_or_else(|| "Hồ sơ vừa được người khác xử lý.".to_owned());
-    format!("{said} Trang dưới đây là hồ sơ như hiện nay; hãy xem lại trước khi thao tác.")
-}
-
 /// `POST /ho-so/{code}/thao-tac`.
 pub(crate) async fn command(
     State(state): State<AppState>,
@@ -296,10 +284,16 @@ pub(crate) async fn command(
             }
         };
         let (status, message) = match api::run(&state, &official, loaded, body).await {
-            Ok((_, response)) if response.status().is_success() => {
+            Ok(api::Outcome::Done(_)) => {
                 return Ok(see_other(&format!("/ho-so/{code}?ok={}", flash.code())));
             }
-            Ok((_, response)) => (response.status(), conflict_message(response).await),
+            Ok(api::Outcome::Conflict(f)) => (
+                f.status,
+                format!(
+                    "{} Trang dưới đây là hồ sơ như hiện nay; hãy xem lại trước khi thao tác.",
+                    f.message.get(site.lang)
+                ),
+            ),
             Err(e) if e.1.status.is_server_error() => return Err::<Response, Failure>(e.1),
             Err(e) => (e.1.status, e.1.message.get(site.lang).to_owned()),
         };

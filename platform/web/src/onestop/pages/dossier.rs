@@ -196,8 +196,8 @@ pub(super) struct Notice {
     pub error: Option<String>,
 }
 
-/// The officials holding the step's role in its division (or in every division).
-fn candidates(official: &Official, step: &StepView, names: &HashMap<String, String>) -> Vec<Opt> {
+/// The accounts holding the step's role in its division (or in every division).
+fn candidate_accounts(official: &Official, step: &StepView) -> Vec<i64> {
     let site = &official.guard.site;
     let (Some(role), Some(division)) = (step.role.as_deref(), step.division.as_deref()) else {
         return Vec::new();
@@ -213,7 +213,12 @@ fn candidates(official: &Official, step: &StepView, names: &HashMap<String, Stri
         .collect();
     accounts.sort_unstable();
     accounts.dedup();
-    let mut options: Vec<Opt> = accounts
+    accounts
+}
+
+/// The officials who may be handed the step, by name.
+fn candidates(official: &Official, step: &StepView, names: &HashMap<String, String>) -> Vec<Opt> {
+    let mut options: Vec<Opt> = candidate_accounts(official, step)
         .into_iter()
         .filter_map(|id| {
             let subject = motcua_authz::subject(id);
@@ -315,10 +320,19 @@ pub(super) async fn render(
     let now = Utc::now();
     let (steps, whole) = view::steps(loaded, official, now);
     let events = dossiers::history(&state.store, site.tenant.id, &loaded.dossier).await?;
-    let names = view::official_names(state, site.tenant.id).await?;
+    let stored = super::super::attachments::of_dossier(state, official, loaded.dossier.id).await?;
+    let candidates: Vec<String> = steps
+        .iter()
+        .filter(|s| s.can_reassign)
+        .flat_map(|s| candidate_accounts(official, s))
+        .map(motcua_authz::subject)
+        .collect();
+    let named = view::named_in(&events, loaded)
+        .chain(stored.iter().map(|d| d.attached_by.as_str()))
+        .chain(candidates.iter().map(String::as_str));
+    let names = view::names_of(state, site.tenant.id, named).await?;
     let events = view::history(events, &names);
     let code = loaded.dossier.code.to_string();
-    let stored = super::super::attachments::of_dossier(state, official, loaded.dossier.id).await?;
     let who = |actor: &str| {
         names
             .get(actor)
