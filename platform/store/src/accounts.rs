@@ -534,16 +534,28 @@ pub async fn names(
     if ids.is_empty() {
         return Ok(std::collections::HashMap::new());
     }
-    let holder = Holder::Official(tenant);
+    let txn = Holder::Official(tenant).txn(store, false).await?;
+    let names = names_in(&txn, tenant, ids).await?;
+    txn.commit().await?;
+    Ok(names)
+}
+
+/// [`names`], read on `db` (a transaction of the tenant).
+pub(crate) async fn names_in(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
     let query = Query::select()
         .columns([col("id"), col("name")])
-        .from(holder.table())
+        .from(Holder::Official(tenant).table())
         .and_where(Expr::col(col("tenant_id")).eq(tenant.0))
         .and_where(Expr::col(col("id")).is_in(ids.iter().copied()))
         .to_owned();
-    let txn = holder.txn(store, false).await?;
-    let rows = txn.query_all(&query).await?;
-    txn.commit().await?;
+    let rows = db.query_all(&query).await?;
     rows.iter()
         .map(|r| Ok((r.try_get("", "id")?, r.try_get("", "name")?)))
         .collect()

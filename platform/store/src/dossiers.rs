@@ -510,6 +510,42 @@ pub async fn history(
     Ok(events)
 }
 
+/// What an official's view of a dossier shows besides the dossier itself, read in one
+/// transaction: its history, its documents, and the names of the tenant's officials among
+/// those they name.
+#[derive(Debug)]
+pub struct Record {
+    /// The history, oldest first.
+    pub events: Vec<history::StoredEvent>,
+    /// The documents attached, oldest first.
+    pub documents: Vec<crate::attachments::Document>,
+    /// Officials' names by account id.
+    pub names: std::collections::HashMap<i64, String>,
+}
+
+/// The [`Record`] of `dossier`; `named` says which accounts' names to read, from the history
+/// and the documents.
+pub async fn record(
+    store: &Store,
+    tenant: TenantId,
+    dossier: &Dossier,
+    named: impl FnOnce(&[history::StoredEvent], &[crate::attachments::Document]) -> Vec<i64>,
+) -> Result<Record, StoreError> {
+    let txn = store.tenant_read(tenant).await?;
+    let events = history::events(&txn, tenant, dossier.id).await?;
+    let documents = crate::attachments::documents_in(&txn, tenant, dossier.id).await?;
+    let mut ids = named(&events, &documents);
+    ids.sort_unstable();
+    ids.dedup();
+    let names = crate::accounts::names_in(&txn, tenant, &ids).await?;
+    txn.commit().await?;
+    Ok(Record {
+        events,
+        documents,
+        names,
+    })
+}
+
 /// Dossiers of every tenant whose next timer is due at `now`, oldest first, at most `limit`:
 /// what the timer worker wakes. Read across tenants on the platform connection; each wake-up is
 /// then a tenant-confined move.

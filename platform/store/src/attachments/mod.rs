@@ -214,13 +214,23 @@ pub async fn documents(
     dossier_id: i64,
 ) -> Result<Vec<Document>, StoreError> {
     let txn = store.tenant_read(tenant).await?;
+    let documents = documents_in(&txn, tenant, dossier_id).await?;
+    txn.commit().await?;
+    Ok(documents)
+}
+
+/// [`documents`], read on `db` (a transaction of the tenant).
+pub(crate) async fn documents_in(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    dossier_id: i64,
+) -> Result<Vec<Document>, StoreError> {
     let rows = dossier_document::Entity::find()
         .filter(dossier_document::Column::TenantId.eq(tenant.0))
         .filter(dossier_document::Column::DossierId.eq(dossier_id))
         .order_by_asc(dossier_document::Column::Id)
-        .all(&txn)
+        .all(db)
         .await?;
-    txn.commit().await?;
     rows.into_iter().map(Document::try_from).collect()
 }
 

@@ -48,20 +48,16 @@ pub(crate) async fn full_view(
     let site = &official.guard.site;
     let fail = |f: Failure| ApiError(site.lang, f);
     let (steps, whole) = view::steps(loaded, official, Utc::now());
-    let events = dossiers::history(&state.store, site.tenant.id, &loaded.dossier)
-        .await
-        .map_err(|e| fail(e.into()))?;
-    let documents = super::attachments::of_dossier(state, official, loaded.dossier.id)
-        .await
-        .map_err(fail)?;
-    let named =
-        view::named_in(&events, loaded).chain(documents.iter().map(|d| d.attached_by.as_str()));
-    let names = view::names_of(state, site.tenant.id, named)
-        .await
-        .map_err(fail)?;
-    let history = view::history(events, &names);
+    let record = dossiers::record(&state.store, site.tenant.id, &loaded.dossier, |e, d| {
+        view::account_ids(view::named_in(e, loaded).chain(d.iter().map(|d| d.attached_by.as_str())))
+    })
+    .await
+    .map_err(|e| fail(e.into()))?;
+    let names = view::by_subject(record.names);
+    let history = view::history(record.events, &names);
     let mut view = view::json(loaded, site.lang, &steps, &whole, &history);
     let code = loaded.dossier.code.to_string();
+    let documents = record.documents;
     view["documents"] = super::attachments::json(&code, &documents);
     view["comments"] = serde_json::to_value(notes::comments(&history)).unwrap_or_default();
     let consultations: Vec<serde_json::Value> = notes::consultations(&history, Utc::now())

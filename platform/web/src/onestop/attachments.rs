@@ -122,14 +122,3 @@ pub(crate) fn json(code: &str, documents: &[Document]) -> Value {
             .collect(),
     )
 }
-
-/// A dossier's documents, read for its page or view.
-pub(crate) async fn of_dossier(
-    state: &AppState,
-    official: &Official,
-    dossier_id: i64,
-) -> Result<Vec<Document>, Failure> {
-    attachments::documents(&state.store, official.guard.site.tenant.id, dossier_id)
-        .await
-        .map_err(Failure::from)
-}

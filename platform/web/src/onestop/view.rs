@@ -374,6 +374,22 @@ pub(crate) fn named_in<'a>(
     )
 }
 
+/// The account ids among audit subjects (`account:12` → 12).
+pub(crate) fn account_ids<'a>(subjects: impl IntoIterator<Item = &'a str>) -> Vec<i64> {
+    subjects
+        .into_iter()
+        .filter_map(|s| s.strip_prefix("account:")?.parse().ok())
+        .collect()
+}
+
+/// Officials' names by account id, keyed by audit subject instead.
+pub(crate) fn by_subject(names: HashMap<i64, String>) -> HashMap<String, String> {
+    names
+        .into_iter()
+        .map(|(id, name)| (motcua_authz::subject(id), name))
+        .collect()
+}
+
 /// The names of the tenant's officials among `subjects` (`account:12` → name): only those
 /// are read.
 pub(crate) async fn names_of<'a>(
@@ -381,17 +397,11 @@ pub(crate) async fn names_of<'a>(
     tenant: motcua_store::TenantId,
     subjects: impl IntoIterator<Item = &'a str>,
 ) -> Result<HashMap<String, String>, Failure> {
-    let mut ids: Vec<i64> = subjects
-        .into_iter()
-        .filter_map(|s| s.strip_prefix("account:")?.parse().ok())
-        .collect();
+    let mut ids = account_ids(subjects);
     ids.sort_unstable();
     ids.dedup();
     let names = motcua_store::accounts::names(&state.store, tenant, &ids).await?;
-    Ok(names
-        .into_iter()
-        .map(|(id, name)| (motcua_authz::subject(id), name))
-        .collect())
+    Ok(by_subject(names))
 }
 
 /// The history entries of `events`, names filled in.

@@ -319,18 +319,21 @@ pub(super) async fn render(
     let lang = site.lang;
     let now = Utc::now();
     let (steps, whole) = view::steps(loaded, official, now);
-    let events = dossiers::history(&state.store, site.tenant.id, &loaded.dossier).await?;
-    let stored = super::super::attachments::of_dossier(state, official, loaded.dossier.id).await?;
-    let candidates: Vec<String> = steps
+    let candidates: Vec<i64> = steps
         .iter()
         .filter(|s| s.can_reassign)
         .flat_map(|s| candidate_accounts(official, s))
-        .map(motcua_authz::subject)
         .collect();
-    let named = view::named_in(&events, loaded)
-        .chain(stored.iter().map(|d| d.attached_by.as_str()))
-        .chain(candidates.iter().map(String::as_str));
-    let names = view::names_of(state, site.tenant.id, named).await?;
+    let record = dossiers::record(&state.store, site.tenant.id, &loaded.dossier, |e, d| {
+        let mut ids = view::account_ids(
+            view::named_in(e, loaded).chain(d.iter().map(|d| d.attached_by.as_str())),
+        );
+        ids.extend(&candidates);
+        ids
+    })
+    .await?;
+    let names = view::by_subject(record.names);
+    let (events, stored) = (record.events, record.documents);
     let events = view::history(events, &names);
     let code = loaded.dossier.code.to_string();
     let who = |actor: &str| {
