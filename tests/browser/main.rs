@@ -2,6 +2,8 @@
 //! through `chromedriver`; `tests/services` installs both), served over TCP on a free port.
 //! Each test opens its own browser; see `motcua_tests::browser`.
 
+mod catalogue;
+mod console;
 mod lookup;
 mod onestop;
 mod portal;

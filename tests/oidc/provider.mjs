@@ -1,6 +1,7 @@
 // The OpenID provider that the platform's sign-in tests run against: the `oidc-provider`
-// package (not written by this project), configured with the platform's test clients, a few
-// citizen accounts whose claims include the citizen identity number and the level of assurance,
+// package (not written by this project), configured with the platform's test clients (citizens'
+// and a tenant's officials'), a few citizen accounts whose claims include the citizen identity
+// number and the level of assurance, a few officials' accounts,
 // and a scripted login and consent (plain HTML forms the tests post to).
 //
 // Started by tests/support/oidc.rs on a free loopback port. Environment:
@@ -25,6 +26,15 @@ const accounts = {
   'nguyen-van-an': { name: 'Nguyễn Văn An', citizen_id: '038095001234', acr: 'LoA2' },
   'tran-thi-binh': { name: 'Trần Thị Bình', citizen_id: '079190000123', acr: 'LoA2' },
   'le-hoang-cuong': { name: 'Lê Hoàng Cường', citizen_id: '001203004567', acr: 'LoA1' },
+  // Officials at a tenant's own provider (the `motcua-officials` client): named to the platform
+  // by `preferred_username` or `email`. `sso-impostor` claims the username of `sso-lan` under
+  // another subject; `sso-lan-weak` is `sso-lan`'s username signed in at a lower level.
+  'sso-lan': { name: 'Nguyễn Thị Lan', preferred_username: 'lan.nguyen', email: 'lan.nguyen@thanhhoa.gov.vn', acr: 'LoA2' },
+  'sso-lan-en': { name: 'Nguyễn Thị Lan', preferred_username: 'lan.en', acr: 'LoA2' },
+  'sso-impostor': { name: 'Giả Danh', preferred_username: 'lan.nguyen', acr: 'LoA2' },
+  'sso-lan-weak': { name: 'Nguyễn Thị Lan', preferred_username: 'lan.nguyen', acr: 'LoA1' },
+  'sso-minh': { name: 'Trần Văn Minh', preferred_username: 'minh.tran', acr: 'LoA2' },
+  'sso-stranger': { name: 'Người Lạ', preferred_username: 'khong.co.ai', acr: 'LoA2' },
 };
 
 const server = http.createServer();
@@ -51,10 +61,11 @@ const provider = new Provider(issuer, {
   clients: [
     client('motcua-rs256', 'RS256', 'client_secret_basic'),
     client('motcua-es256', 'ES256', 'client_secret_post'),
+    client('motcua-officials', 'RS256', 'client_secret_basic'),
   ],
   jwks: { keys: Object.values(keys).map((k) => k.jwk) },
   cookies: { keys: ['motcua-test-cookie-key'] },
-  claims: { openid: ['sub'], profile: ['name', 'citizen_id'] },
+  claims: { openid: ['sub'], profile: ['name', 'citizen_id', 'preferred_username'], email: ['email'] },
   acrValues: ['LoA1', 'LoA2'],
   features: { devInteractions: { enabled: false } },
   pkce: { required: () => true },
@@ -64,7 +75,8 @@ const provider = new Provider(issuer, {
     return {
       accountId: sub,
       async claims() {
-        return { sub, name: account.name, citizen_id: account.citizen_id };
+        const { name, citizen_id, preferred_username, email } = account;
+        return { sub, name, citizen_id, preferred_username, email };
       },
     };
   },

@@ -26,6 +26,7 @@
 //! browser.assert_no_console_errors().await;
 //! ```
 
+mod a11y;
 mod checks;
 mod driver;
 mod live;

@@ -307,6 +307,7 @@ impl TestApp {
             plugin_wake: std::sync::Arc::default(),
             citizen_sign_in: None,
             dev_oidc: None,
+            official_sign_in: motcua_web::oidc::OfficialProviders::default(),
             sessions: motcua_web::session::Sessions::default(),
             blobs: motcua_store::blobs::Blobs::local(blobs_dir.path()).expect("the blob store"),
             config: Arc::new(config),

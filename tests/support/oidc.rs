@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use motcua_web::dev_oidc::DevProvider;
-use motcua_web::oidc::{ClientAuth, ClientSecret, RelyingParty, Settings};
+use motcua_web::oidc::{ClientAuth, ClientSecret, OfficialProviders, RelyingParty, Settings};
 use motcua_web::session::CitizenIdentity;
 use reqwest::cookie::{CookieStore, Jar};
 
@@ -184,6 +184,16 @@ impl SignInApp {
         backend: Backend,
         sign_in: impl FnOnce(SocketAddr) -> (Option<RelyingParty>, Option<DevProvider>),
     ) -> Self {
+        Self::start_with(backend, sign_in, OfficialProviders::default()).await
+    }
+
+    /// Like [`SignInApp::start`], with the client secrets of the tenants' own providers for
+    /// their officials.
+    pub async fn start_with(
+        backend: Backend,
+        sign_in: impl FnOnce(SocketAddr) -> (Option<RelyingParty>, Option<DevProvider>),
+        officials: OfficialProviders,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a free port");
@@ -192,6 +202,7 @@ impl SignInApp {
         let (rp, dev) = sign_in(addr);
         app.state.citizen_sign_in = rp;
         app.state.dev_oidc = dev;
+        app.state.official_sign_in = officials;
         app.router = motcua_web::app(app.state.clone());
         let router = app.router.clone();
         let server = tokio::spawn(async move {
@@ -212,6 +223,22 @@ impl SignInApp {
             .into_iter()
             .filter(|(_, primary)| *primary)
             .map(|(host, _)| format!("http://{host}:{}/auth/callback", addr.port()))
+            .collect()
+    }
+
+    /// The callback of officials' sign-in through their tenant's provider on every demo
+    /// tenant's primary host (the officials' host included) on `addr`.
+    pub fn official_callbacks(addr: SocketAddr) -> Vec<String> {
+        demo_hosts()
+            .into_iter()
+            .filter(|(_, primary)| *primary)
+            .map(|(host, _)| {
+                format!(
+                    "http://{host}:{}{}",
+                    addr.port(),
+                    motcua_web::oidc::OFFICIAL_CALLBACK_PATH
+                )
+            })
             .collect()
     }
 

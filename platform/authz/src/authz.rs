@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 use casbin::{CoreApi, DefaultModel, Enforcer, MgmtApi};
+use chrono::{DateTime, Utc};
+use motcua_store::officials;
 use motcua_store::policies::{self, Change, Rule};
 use motcua_store::{Store, StoreError, TenantId};
 use serde::Serialize;
@@ -139,6 +141,33 @@ pub enum Visible {
 struct Grants {
     tenant_wide: u128,
     divisions: HashMap<String, u128>,
+    /// Assignments delegated for a period (`motcua_store::officials`): granted only inside it.
+    limited: Vec<Limited>,
+}
+
+/// The permissions of a delegated assignment, and the period they hold in.
+#[derive(Clone, Debug)]
+struct Limited {
+    division: String,
+    bits: u128,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+}
+
+impl Limited {
+    fn holds(&self, now: DateTime<Utc>) -> bool {
+        self.from <= now && now < self.until
+    }
+}
+
+impl Grants {
+    /// The divisions whose delegated permissions hold at `now`, with those permissions.
+    fn limited_at(&self, now: DateTime<Utc>) -> impl Iterator<Item = (&str, u128)> {
+        self.limited
+            .iter()
+            .filter(move |l| l.holds(now))
+            .map(|l| (l.division.as_str(), l.bits))
+    }
 }
 
 /// One tenant's loaded policy.
@@ -174,11 +203,20 @@ impl TenantPolicy {
         let enforcer = Enforcer::new(model, adapter)
             .await
             .map_err(|e| AuthzError::Casbin(e.to_string()))?;
-        Self::compile(tenant, version, enforcer)
+        // Read after the rules: a delegation is written before its assignment and ended after
+        // the assignment is removed, so a rule seen here always finds its period, if it has one.
+        let windows = officials::windows(store, tenant.id).await?;
+        Self::compile(tenant, version, enforcer, &windows)
     }
 
-    /// Compiles the enforcer's rules into the decision index.
-    fn compile(tenant: TenantRef, version: i64, enforcer: Enforcer) -> Result<Self, AuthzError> {
+    /// Compiles the enforcer's rules into the decision index; an assignment that a delegation
+    /// in `windows` covers is granted only inside the delegation's period.
+    fn compile(
+        tenant: TenantRef,
+        version: i64,
+        enforcer: Enforcer,
+        windows: &[officials::Delegation],
+    ) -> Result<Self, AuthzError> {
         let mut role_bits: HashMap<String, u128> = HashMap::new();
         for rule in enforcer.get_policy() {
             let [role, object, action] = &rule[..] else {
@@ -211,9 +249,22 @@ impl TenantPolicy {
                 .copied()
                 .unwrap_or(0);
             let entry = grants.entry(rule[0].clone()).or_default();
-            match &assignment.division {
-                None => entry.tenant_wide |= bits,
-                Some(d) => *entry.divisions.entry(d.clone()).or_default() |= bits,
+            let window = assignment.division.as_ref().and_then(|d| {
+                windows.iter().find(|w| {
+                    w.account_id == assignment.account
+                        && w.role == assignment.role.as_str()
+                        && &w.division == d
+                })
+            });
+            match (&assignment.division, window) {
+                (Some(d), Some(w)) => entry.limited.push(Limited {
+                    division: d.clone(),
+                    bits,
+                    from: w.starts_at,
+                    until: w.ends_at,
+                }),
+                (None, _) => entry.tenant_wide |= bits,
+                (Some(d), None) => *entry.divisions.entry(d.clone()).or_default() |= bits,
             }
             assignments.push(assignment);
         }
@@ -233,9 +284,12 @@ impl TenantPolicy {
         };
         let bit = permission.bit();
         g.tenant_wide & bit != 0
-            || division
-                .and_then(|d| g.divisions.get(d))
-                .is_some_and(|bits| bits & bit != 0)
+            || division.is_some_and(|d| {
+                g.divisions.get(d).is_some_and(|bits| bits & bit != 0)
+                    || (!g.limited.is_empty()
+                        && g.limited_at(Utc::now())
+                            .any(|(ld, bits)| ld == d && bits & bit != 0))
+            })
     }
 }
 
@@ -331,6 +385,8 @@ impl Authz {
     }
 
     /// The same decision, asked of casbin's enforcer itself (slow: for checks and explanations).
+    /// casbin knows nothing of delegation periods: for an assignment delegated for a period, it
+    /// answers as if the period always held.
     pub fn decide_with_casbin(
         &self,
         tenant: TenantId,
@@ -369,10 +425,13 @@ impl Authz {
         let mut divisions: Vec<String> = g
             .divisions
             .iter()
+            .map(|(d, bits)| (d.as_str(), *bits))
+            .chain(g.limited_at(Utc::now()))
             .filter(|(_, bits)| *bits & bit != 0)
-            .map(|(d, _)| d.clone())
+            .map(|(d, _)| d.to_owned())
             .collect();
         divisions.sort();
+        divisions.dedup();
         Visible::Divisions(divisions)
     }
 

@@ -3,6 +3,7 @@
 //! cache of compiled components.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -36,6 +37,9 @@ pub struct HostConfig {
     pub per_tenant: u32,
     /// The largest component accepted, in bytes.
     pub max_component_bytes: usize,
+    /// A PEM file of certificate authorities that plugins' https calls trust besides the
+    /// system's (a tenant's reference service under a private CA).
+    pub http_ca_file: Option<PathBuf>,
 }
 
 impl Default for HostConfig {
@@ -45,6 +49,7 @@ impl Default for HostConfig {
             max_concurrent: 64,
             per_tenant: 8,
             max_component_bytes: 16 * 1024 * 1024,
+            http_ca_file: None,
         }
     }
 }
@@ -132,6 +137,53 @@ pub fn engine_config(config: &HostConfig) -> Config {
         .pagemap_scan(wasmtime::Enabled::Auto);
     c.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     c
+}
+
+/// The client of the `http` capability. https is verified by rustls against the system's trust
+/// store (the usual web PKI roots) plus the certificates of `ca_file`. Redirects are never
+/// followed: a hop would bypass the tenant's allow-list, so a plugin gets the 3xx answer and may
+/// fetch its `location` itself, checked like any other call.
+fn http_client(ca_file: Option<&Path>) -> Result<reqwest::Client, PluginError> {
+    let unusable = |problem: String| PluginError::Unusable { problem };
+    let mut builder = reqwest::Client::builder()
+        .tls_backend_rustls()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent("motcua-plugin-host");
+    if let Some(path) = ca_file {
+        builder = builder.tls_certs_merge(ca_bundle(path)?);
+    }
+    builder.build().map_err(|e| {
+        let mut problem = format!("cannot start the plugins' HTTP client: {e}");
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            problem.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        if let Some(path) = ca_file {
+            problem.push_str(&format!(" (check the CA bundle {})", path.display()));
+        }
+        unusable(problem)
+    })
+}
+
+/// The certificates of the PEM file `path`, or why it cannot serve as the plugins' CA bundle.
+fn ca_bundle(path: &Path) -> Result<Vec<reqwest::Certificate>, PluginError> {
+    let unusable = |why: String| PluginError::Unusable {
+        problem: format!("the plugins' CA bundle {} {why}", path.display()),
+    };
+    let pem = std::fs::read(path).map_err(|e| unusable(format!("cannot be read: {e}")))?;
+    reqwest::Certificate::from_pem_bundle(&pem)
+        .ok()
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| {
+            unusable("holds no PEM certificate (-----BEGIN CERTIFICATE-----)".to_owned())
+        })
+}
+
+/// Checks the PEM file `path` as [`HostConfig::http_ca_file`] (when the configuration is
+/// checked, before a host starts): how many certificates it holds.
+pub fn check_ca_bundle(path: &Path) -> Result<usize, PluginError> {
+    ca_bundle(path).map(|c| c.len())
 }
 
 /// WASI functions a plugin may import but never use: calling them traps as denied.
@@ -232,13 +284,7 @@ impl Host {
                     problem: format!("cannot start the epoch thread: {e}"),
                 })?;
         }
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent("motcua-plugin-host")
-            .build()
-            .map_err(|e| PluginError::Unusable {
-                problem: format!("cannot start the HTTP client: {e}"),
-            })?;
+        let http = http_client(config.http_ca_file.as_deref())?;
         Ok(Self {
             engine,
             linker: Arc::new(linker),

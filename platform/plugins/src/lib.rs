@@ -30,7 +30,7 @@ mod state;
 pub mod testing;
 
 pub use error::PluginError;
-pub use host::{EPOCH_TICK, Host, HostConfig, Loaded, engine_config};
+pub use host::{EPOCH_TICK, Host, HostConfig, Loaded, check_ca_bundle, engine_config};
 pub use limits::Limits;
 pub use manifest::PluginManifest;
 pub use run::{Context, Input, Message, Outcome, Recorded, Run};

@@ -207,16 +207,10 @@ impl http::Host for State {
     ) -> wasmtime::Result<Result<http::Response, http::Error>> {
         self.grant(Capability::Http)?;
         let url = match reqwest::Url::parse(&request.url) {
-            Ok(u) if u.scheme() == "http" => u,
-            Ok(u) if u.scheme() == "https" => {
-                return Ok(Err(http::Error::Failed(format!(
-                    "`{}`: https is not available to plugins yet; call the service over http",
-                    request.url
-                ))));
-            }
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => u,
             _ => {
                 return Ok(Err(http::Error::Failed(format!(
-                    "`{}` is not an http URL",
+                    "`{}` is not an http or https URL",
                     request.url
                 ))));
             }
@@ -271,7 +265,7 @@ impl http::Host for State {
         if let Some(body) = request.body {
             builder = builder.body(body);
         }
-        let result = fetch(builder, remaining).await;
+        let result = fetch(builder, remaining, &host_port).await;
         self.exchanges.push(Exchange {
             method,
             url: request.url,
@@ -293,12 +287,13 @@ impl http::Host for State {
 async fn fetch(
     builder: reqwest::RequestBuilder,
     remaining: Duration,
+    host_port: &str,
 ) -> Result<http::Response, http::Error> {
     let failed = |e: reqwest::Error| {
         if e.is_timeout() {
             http::Error::Timeout
         } else {
-            http::Error::Failed(e.to_string())
+            http::Error::Failed(failure(&e, host_port))
         }
     };
     let mut response = tokio::time::timeout(remaining, builder.send())
@@ -325,4 +320,53 @@ async fn fetch(
         headers,
         body,
     })
+}
+
+/// A failed call in plain words: why a certificate was refused, or the deepest cause.
+fn failure(e: &reqwest::Error, host_port: &str) -> String {
+    use rustls::CertificateError as C;
+    let Some(tls) = tls_error(e) else {
+        let mut cause: &dyn std::error::Error = e;
+        while let Some(next) = cause.source() {
+            cause = next;
+        }
+        return if e.is_connect() {
+            format!("cannot connect to {host_port}: {cause}")
+        } else {
+            format!("the call to {host_port} failed: {cause}")
+        };
+    };
+    let certificate = |why: &str| format!("the certificate of {host_port} {why}");
+    match tls {
+        rustls::Error::InvalidCertificate(c) => match c {
+            C::UnknownIssuer | C::BadSignature => certificate(
+                "is not trusted: no certificate authority the platform trusts issued it (a private authority is added with the platform setting plugins.http_ca_file)",
+            ),
+            C::Expired | C::ExpiredContext { .. } => certificate("has expired"),
+            C::NotValidYet | C::NotValidYetContext { .. } => certificate("is not valid yet"),
+            C::NotValidForName | C::NotValidForNameContext { .. } => {
+                certificate("is not issued for that host name")
+            }
+            C::Revoked => certificate("has been revoked"),
+            other => certificate(&format!("is not valid: {other}")),
+        },
+        other => format!("the secure connection (TLS) to {host_port} failed: {other}"),
+    }
+}
+
+/// The TLS error under `e`, if it is one. An `io::Error` hides what it wraps from `source()`
+/// (it answers the wrapped error's own source), so it is looked into.
+fn tls_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+        return Some(tls);
+    }
+    if let Some(io) = e.downcast_ref::<std::io::Error>()
+        && let Some(inner) = io.get_ref()
+    {
+        let inner: &(dyn std::error::Error + 'static) = inner;
+        if let Some(tls) = tls_error(inner) {
+            return Some(tls);
+        }
+    }
+    e.source().and_then(tls_error)
 }

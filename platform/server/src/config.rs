@@ -8,6 +8,7 @@
 
 pub mod attachments;
 pub mod notifications;
+pub mod plugins;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -68,10 +69,14 @@ pub struct Config {
     pub log: Log,
     /// Citizens' sign-in through the national portal's single sign-on.
     pub citizen_sign_in: CitizenSignIn,
+    /// Officials' sign-in through their tenant's own OpenID provider: the client secrets.
+    pub official_sign_in: OfficialSignIn,
     /// Attachments: where their bytes are kept, upload expiry, the sweep.
     pub attachments: attachments::Attachments,
     /// Notifications: the applicants' SMS or e-mail provider, retries.
     pub notifications: notifications::Notifications,
+    /// The plugin host: what plugins' https calls trust.
+    pub plugins: plugins::Plugins,
 }
 
 /// `citizen_sign_in:` settings: citizens' and businesses' sign-in through the national portal's
@@ -157,6 +162,31 @@ impl<'de> Deserialize<'de> for Words {
                 .map(str::to_owned)
                 .collect(),
         }))
+    }
+}
+
+/// `official_sign_in:` settings: the client secret of each tenant's own OpenID provider, by
+/// tenant slug (`-` written `_`), e.g. `MOTCUA__OFFICIAL_SIGN_IN__CLIENT_SECRETS__THANHHOA`. The
+/// provider itself (issuer, client id, claim) is in the tenant's manifest.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct OfficialSignIn {
+    /// The client secrets by tenant slug.
+    pub client_secrets: std::collections::BTreeMap<String, Secret>,
+}
+
+impl OfficialSignIn {
+    /// The secrets, as the web layer takes them.
+    pub fn secrets(&self) -> std::collections::BTreeMap<String, motcua_web::oidc::ClientSecret> {
+        self.client_secrets
+            .iter()
+            .map(|(slug, secret)| {
+                (
+                    slug.clone(),
+                    motcua_web::oidc::ClientSecret(secret.expose().to_owned()),
+                )
+            })
+            .collect()
     }
 }
 
@@ -409,6 +439,7 @@ impl Config {
         self.citizen_sign_in()?;
         self.attachments.check(&self.data_dir())?;
         self.notifications.check()?;
+        self.plugins.check()?;
         if self.mode == Mode::Production {
             if self.domain_suffix()?.as_str() == "localhost" {
                 bail!(

@@ -239,7 +239,9 @@ pub async fn run(config: &Config, cmd: PluginCommand) -> anyhow::Result<ExitCode
                 })?,
                 None => BTreeMap::new(),
             };
-            let host = Host::shared()?;
+            // The node's settings: https to a service under the platform's private CA works
+            // here as in production.
+            let host = config.plugins.host()?;
             let pin = m.pin();
             let loaded = host.load(m, &wasm)?;
             let install = PluginInstall {

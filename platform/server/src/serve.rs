@@ -86,6 +86,9 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
     .await
     .context("loading authorization policies")?;
     crate::account_cmd::ensure_demo_roles(&store, &authz, &demo).await?;
+    let official_sign_in =
+        motcua_web::oidc::OfficialProviders::new(config.official_sign_in.secrets());
+    official_sign_in.check(sites.all().iter().map(|s| &s.manifest))?;
     Ok(AppState {
         authz,
         store,
@@ -93,11 +96,12 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         sites,
         metrics: metrics_handle(),
         procedures: motcua_web::handling::procedure_cache(),
-        plugins: motcua_plugins::Host::shared()?,
+        plugins: config.plugins.host()?,
         loaded: motcua_web::plugins::loaded_cache(),
         plugin_wake: Arc::default(),
         citizen_sign_in: None,
         dev_oidc: None,
+        official_sign_in,
         sessions: motcua_web::session::Sessions::default(),
         blobs: motcua_store::blobs::Blobs::open(&config.attachments.backend(&config.data_dir())?)
             .context("opening the attachments' storage (check attachments.*)")?,
@@ -188,6 +192,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             config.notifications.policy(),
         ),
         config.notifications.every(),
+    ));
+    tokio::spawn(motcua_web::admin::run_expiry_worker(
+        state.clone(),
+        Duration::from_secs(30),
     ));
     tokio::spawn(motcua_store::attachments::sweep_every(
         state.store.clone(),

@@ -25,6 +25,8 @@ pub mod jobs;
 mod migration;
 pub mod national;
 pub mod notifications;
+pub mod official_subjects;
+pub mod officials;
 pub mod plugins;
 pub mod policies;
 pub mod procedures;

@@ -7,7 +7,9 @@
 
 mod accountability;
 pub mod accounts;
+pub mod admin;
 mod api;
+pub mod catalogue;
 mod client;
 pub mod dev_oidc;
 pub mod error;
@@ -105,6 +107,8 @@ pub struct AppState {
     pub citizen_sign_in: Option<oidc::RelyingParty>,
     /// The built-in development OpenID provider of the embedded demo (never in production).
     pub dev_oidc: Option<dev_oidc::DevProvider>,
+    /// Officials' sign-in through their tenant's own OpenID provider: the client secrets.
+    pub official_sign_in: oidc::OfficialProviders,
     /// This node's side of sessions (its short-lived copy of account session epochs).
     pub sessions: session::Sessions,
     /// Where attachments' bytes are kept.
@@ -162,6 +166,7 @@ pub fn guarded_routes() -> Vec<guard::GuardedRoute> {
     all.extend_from_slice(accounts::token_routes().1);
     all.extend_from_slice(onestop::api_routes().1);
     all.extend_from_slice(national::api_routes().1);
+    all.extend_from_slice(admin::api_routes().1);
     all
 }
 
@@ -175,19 +180,22 @@ pub fn app(state: AppState) -> Router {
             .route("/logo", get(pages::logo))
             .route("/static/site.css", get(pages::site_css))
             .merge(accounts::routes())
+            .merge(oidc::official_routes())
             .nest(
                 "/api",
                 api::routes()
                     .merge(accounts::api_routes())
                     .merge(accountability::applicant_routes())
                     .merge(onestop::api_routes().0)
-                    .merge(national::api_routes().0),
+                    .merge(national::api_routes().0)
+                    .merge(admin::api_routes().0),
             )
             .fallback(pages::not_found)
     };
     let portal = shared()
         .route("/", get(pages::home))
         .route("/lookup", get(pages::lookup))
+        .merge(catalogue::routes())
         .merge(oidc::routes())
         .layer(middleware::from_fn(health::name_route))
         .with_state(state.clone());
@@ -195,6 +203,8 @@ pub fn app(state: AppState) -> Router {
         .route("/static/onestop.css", get(onestop::pages::css))
         .merge(onestop::page_routes())
         .merge(onestop::print_routes())
+        .merge(admin::page_routes())
+        .layer(middleware::from_fn_with_state(state.clone(), admin::menu))
         .layer(middleware::from_fn(health::name_route))
         .with_state(state.clone());
     let tenant = Router::new()

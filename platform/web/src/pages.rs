@@ -90,6 +90,8 @@ impl PageCtx {
 /// A procedure as the home page lists it.
 struct ProcedureRow {
     name: String,
+    /// Its page in the catalogue.
+    href: String,
     code: String,
     sector: String,
     level: &'static str,
@@ -106,6 +108,7 @@ fn row(site: &Site, live: &Live) -> ProcedureRow {
     };
     ProcedureRow {
         name: p.name.get(site.lang).to_owned(),
+        href: crate::catalogue::procedure_path(site.lang, &p.code.to_string()),
         code: p.local_code(&site.tenant.manifest),
         sector: p.sector_name.get(site.lang).to_owned(),
         level: l.online_level[usize::from(p.level.number() - 1)],
@@ -119,6 +122,8 @@ struct HomePage {
     page: PageCtx,
     procedures: Vec<ProcedureRow>,
     code: String,
+    /// The catalogue's search box.
+    search: crate::catalogue::SearchBox,
 }
 
 pub(crate) fn render(t: &impl Template) -> Response {
@@ -145,6 +150,7 @@ pub(crate) async fn home(
             .map(|p| row(&site, p))
             .collect(),
         code: String::new(),
+        search: crate::catalogue::SearchBox::new(site.lang),
     })
 }
 
@@ -245,7 +251,7 @@ pub(crate) async fn lookup(
     (status, render(&page)).into_response()
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {

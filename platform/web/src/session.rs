@@ -299,12 +299,35 @@ impl Sessions {
         site: &Site,
         principal: Principal,
     ) -> Result<NewSession, Failure> {
+        Self::open(state, site, principal, false).await
+    }
+
+    /// Opens a session for an official who signed in through the tenant's own OpenID provider:
+    /// like [`Sessions::create`], except that the forced change of password does not apply (the
+    /// password was not used).
+    pub async fn create_by_provider(
+        state: &AppState,
+        site: &Site,
+        principal: Principal,
+    ) -> Result<NewSession, Failure> {
+        Self::open(state, site, principal, true).await
+    }
+
+    async fn open(
+        state: &AppState,
+        site: &Site,
+        principal: Principal,
+        by_provider: bool,
+    ) -> Result<NewSession, Failure> {
         let (epoch, must_change_password) = match principal.credential() {
             Some((holder, id)) => {
                 let c = accounts::get(&state.store, holder, id)
                     .await?
                     .ok_or_else(|| Failure::internal(&format!("account {id} vanished")))?;
-                (Some(c.session_epoch), c.must_change_password)
+                (
+                    Some(c.session_epoch),
+                    c.must_change_password && !by_provider,
+                )
             }
             None => (None, false),
         };

@@ -30,6 +30,8 @@ pub struct TenantSite {
     /// Its procedures as published (the version new dossiers start on), in catalogue order
     /// (by Vietnamese name).
     pub procedures: Vec<Live>,
+    /// The search index of `procedures`, folded once when they are loaded.
+    pub catalogue: crate::catalogue::index::Index,
     /// Its logo.
     pub logo: Option<Logo>,
     /// The primary Vietnamese host.
@@ -243,6 +245,8 @@ fn site(stored: StoredTenant, suffix: &DomainSuffix) -> TenantSite {
         })
         .collect();
     procedures.sort_by(|a, b| a.info().name.vi.cmp(&b.info().name.vi));
+    let catalogue =
+        crate::catalogue::index::Index::build(&manifest, procedures.iter().map(Live::info));
     TenantSite {
         id: stored.id,
         suspended: stored.status == TenantStatus::Suspended,
@@ -251,6 +255,7 @@ fn site(stored: StoredTenant, suffix: &DomainSuffix) -> TenantSite {
         staff_host: manifest.domains.staff_host(suffix),
         calendar,
         procedures,
+        catalogue,
         logo: bundle.logo,
         reference: Arc::new(
             manifest

@@ -35,6 +35,8 @@ struct RawManifest {
     plugins: Vec<Spanned<RawPlugin>>,
     #[serde(default)]
     reference: BTreeMap<Key, serde_json::Value>,
+    #[serde(default)]
+    official_sign_in: Option<official_sign_in::RawOfficialSignIn>,
 }
 
 /// `plugins:` entries: `{ use: fee-calculator@1.0.0, grant: [log, reference] }`.
@@ -154,6 +156,9 @@ pub fn parse_manifest(
     });
 
     let plugins = check_plugins(raw.plugins, &mut report);
+    let official_sign_in = raw
+        .official_sign_in
+        .map(|o| official_sign_in::check(o, &mut report));
 
     report.finish(TenantManifest {
         slug: raw.slug.value,
@@ -166,6 +171,7 @@ pub fn parse_manifest(
         calendar,
         plugins,
         reference: raw.reference,
+        official_sign_in,
         branding: Branding {
             logo,
             primary_color: raw.branding.primary_color,
@@ -351,6 +357,8 @@ fn is_plain_file_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
         && (lower.ends_with(".svg") || lower.ends_with(".png"))
 }
+
+mod official_sign_in;
 
 #[cfg(test)]
 pub(super) mod tests;

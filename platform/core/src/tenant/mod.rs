@@ -60,6 +60,27 @@ pub struct TenantManifest {
     pub reference: std::collections::BTreeMap<Key, serde_json::Value>,
     /// Logo, colours and contact details.
     pub branding: Branding,
+    /// Officials' sign-in through the tenant's own OpenID provider, when configured.
+    pub official_sign_in: Option<OfficialSignIn>,
+}
+
+/// `official_sign_in:`: officials sign in through the tenant's own OpenID provider (its client
+/// secret is platform configuration, never in the manifest).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OfficialSignIn {
+    /// The provider's name on the sign-in button ("Đăng nhập bằng tài khoản <name>").
+    pub name: Text,
+    /// The provider's issuer identifier (https; http only on loopback, for tests).
+    pub issuer: String,
+    /// The platform's client id at the provider.
+    pub client_id: String,
+    /// The claim (ID token or userinfo) naming the official: compared with the account's
+    /// username, or with its e-mail address when the claim is `email`.
+    pub account_claim: String,
+    /// Levels of assurance to request; empty requests none and accepts any.
+    pub acr_values: Vec<String>,
+    /// Whether officials may still sign in with their tenant password beside the provider.
+    pub password_sign_in: bool,
 }
 
 impl TenantManifest {

@@ -16,6 +16,8 @@ mod m0009_attachments;
 mod m0010_jobs;
 mod m0011_accountability;
 mod m0012_national;
+mod m0013_official_subjects;
+mod m0014_officials_admin;
 
 use sea_orm_migration::prelude::*;
 
@@ -71,6 +73,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_jobs::Migration),
             Box::new(m0011_accountability::Migration),
             Box::new(m0012_national::Migration),
+            Box::new(m0013_official_subjects::Migration),
+            Box::new(m0014_officials_admin::Migration),
         ]
     }
 }

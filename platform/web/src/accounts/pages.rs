@@ -97,6 +97,8 @@ struct SignInPage {
     csrf: String,
     username: String,
     return_to: String,
+    /// The tenant's own provider's button (officials' page only).
+    provider: Option<crate::oidc::officials::ProviderButton>,
 }
 
 impl SignInPage {
@@ -135,7 +137,24 @@ impl SignInPage {
             csrf: String::new(),
             username: String::new(),
             return_to: "/".to_owned(),
+            provider: (!operator)
+                .then(|| crate::oidc::officials::button(site, "/"))
+                .flatten(),
         }
+    }
+
+    /// Whether the password form is shown (not where the tenant turned passwords off).
+    fn password_form(&self) -> bool {
+        self.provider.as_ref().is_none_or(|b| b.password_sign_in)
+    }
+
+    /// Sets the page to return to after signing in (also through the provider's button).
+    fn returning_to(mut self, site: &Site, return_to: String) -> Self {
+        if self.provider.is_some() {
+            self.provider = crate::oidc::officials::button(site, &return_to);
+        }
+        self.return_to = return_to;
+        self
     }
 
     fn with_session(mut self, session: Option<&AnySession>) -> Self {
@@ -162,9 +181,9 @@ async fn show_sign_in(
     q: SignInQuery,
     operator: bool,
 ) -> Response {
-    let mut page =
-        SignInPage::new(&state, &site, &headers, operator).with_session(session.as_ref());
-    page.return_to = safe_return(q.return_to.as_deref());
+    let mut page = SignInPage::new(&state, &site, &headers, operator)
+        .with_session(session.as_ref())
+        .returning_to(&site, safe_return(q.return_to.as_deref()));
     page.notice = match q.done.as_deref() {
         Some("password") => Some(page.t.password_changed),
         Some("two-factor") => Some(page.t.two_factor_done),
@@ -254,8 +273,8 @@ async fn submit_sign_in(
             .await
         }
     };
-    let mut page = SignInPage::new(&state, &site, &headers, operator);
-    page.return_to.clone_from(&return_to);
+    let mut page =
+        SignInPage::new(&state, &site, &headers, operator).returning_to(&site, return_to.clone());
     match outcome {
         Ok(Outcome::SignedIn(new)) => {
             let to = if new.session.must_change_password {

@@ -166,6 +166,9 @@ pub(crate) async fn with_password(
     password: &str,
 ) -> Result<Outcome, Failure> {
     limit(state, client, operator, site, Some(username)).await?;
+    if !operator && crate::oidc::officials::passwords_off(site) {
+        return Err(crate::oidc::officials::passwords_off_failure(site));
+    }
     let holder = if operator {
         Holder::Operator
     } else {

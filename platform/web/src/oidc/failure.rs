@@ -133,7 +133,7 @@ impl SignInFailure {
     }
 
     /// Logs the cause, once.
-    fn log(&self) {
+    pub(super) fn log(&self) {
         let code = self.code();
         match self {
             Self::NotEnabled => tracing::info!(code, "sign-in requested but not enabled"),
@@ -181,7 +181,7 @@ impl SignInFailure {
         let h = response.headers_mut();
         h.append(
             header::SET_COOKIE,
-            transaction::clear_cookie(state.config.https),
+            transaction::clear_cookie(state.config.https, super::CALLBACK_PATH),
         );
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         match &self {

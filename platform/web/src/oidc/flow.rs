@@ -18,13 +18,13 @@ use serde::Deserialize;
 
 use super::failure::SignInFailure;
 use super::provider::error_chain;
-use super::transaction::{self, Claim, Transaction};
-use super::verify::{self, CitizenClaims, Expected, TokenRefusal};
+use super::transaction::{self, Claim, Purpose, Transaction};
+use super::verify::{self, CitizenClaims, CitizenUserInfo, Expected, TokenRefusal, VerifiedClaims};
 use super::{CALLBACK_PATH, ClientAuth, RelyingParty, SIGN_IN_PATH};
 use crate::AppState;
 use crate::error::Failure;
 use crate::host::Site;
-use crate::session::{Principal, Sessions};
+use crate::session::{NewSession, Principal, Sessions};
 
 /// A client of the provider, built from its discovery document.
 type Client = CoreClient<
@@ -66,6 +66,29 @@ async fn start(
     headers: &HeaderMap,
     query: SignInQuery,
 ) -> Result<Response, SignInFailure> {
+    begin(
+        state,
+        rp,
+        site,
+        headers,
+        Purpose::Citizen,
+        CALLBACK_PATH,
+        safe_return(query.return_to.as_deref()),
+    )
+    .await
+}
+
+/// Starts a sign-in of `purpose` whose callback is `callback_path` on the host of `site`:
+/// stores the transaction and answers with the redirect to the provider.
+pub(super) async fn begin(
+    state: &AppState,
+    rp: &RelyingParty,
+    site: &Site,
+    headers: &HeaderMap,
+    purpose: Purpose,
+    callback_path: &'static str,
+    return_to: String,
+) -> Result<Response, SignInFailure> {
     let settings = rp.settings();
     let metadata = rp
         .inner
@@ -73,7 +96,7 @@ async fn start(
         .metadata()
         .await
         .map_err(SignInFailure::ProviderUnavailable)?;
-    let redirect_uri = redirect_uri(state, site, headers);
+    let redirect_uri = redirect_uri(state, site, headers, callback_path);
     let client = client(rp, &metadata, &redirect_uri)?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let mut request = client
@@ -92,12 +115,13 @@ async fn start(
     }
     let (url, csrf, nonce) = request.url();
     let tx = Transaction {
+        purpose,
         tenant: site.tenant.id.0,
         state: csrf.into_secret(),
         nonce: nonce.secret().clone(),
         pkce_verifier: verifier.into_secret(),
         redirect_uri,
-        return_to: safe_return(query.return_to.as_deref()),
+        return_to,
     };
     let id = transaction::store(state.cache.as_ref(), &tx)
         .await
@@ -110,7 +134,7 @@ async fn start(
             (header::LOCATION, location),
             (
                 header::SET_COOKIE,
-                transaction::cookie(&id, state.config.https),
+                transaction::cookie(&id, state.config.https, callback_path),
             ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
@@ -118,7 +142,7 @@ async fn start(
         .into_response())
 }
 
-/// The authorization response, as the provider sends the citizen back.
+/// The authorization response, as the provider sends the browser back.
 #[derive(Debug, Deserialize)]
 pub(super) struct CallbackQuery {
     code: Option<String>,
@@ -145,13 +169,28 @@ pub(super) async fn callback(
     }
 }
 
-async fn finish(
+/// What a callback proved: the transaction it finished, the verified ID token's claims (level of
+/// assurance checked), and the provider's userinfo when it has the endpoint.
+pub(super) struct Verified {
+    /// The transaction, spent.
+    pub tx: Transaction,
+    /// The ID token's claims.
+    pub claims: VerifiedClaims,
+    /// Userinfo.
+    pub userinfo: Option<CitizenUserInfo>,
+}
+
+/// Checks a callback of `purpose`: takes its transaction once, checks `state`, the tenant and
+/// the issuer, exchanges the code (with the PKCE verifier), verifies the ID token against the
+/// provider's keys and the level of assurance, and reads userinfo.
+pub(super) async fn verify_callback(
     state: &AppState,
     rp: &RelyingParty,
     site: &Site,
     headers: &HeaderMap,
     query: CallbackQuery,
-) -> Result<Response, SignInFailure> {
+    purpose: Purpose,
+) -> Result<Verified, SignInFailure> {
     let id = transaction::id_from(headers).ok_or(SignInFailure::TransactionMissing)?;
     let tx = match transaction::claim(state.cache.as_ref(), &id)
         .await
@@ -161,6 +200,12 @@ async fn finish(
         Claim::Missing => return Err(SignInFailure::TransactionMissing),
         Claim::Spent => return Err(SignInFailure::Replayed),
     };
+    if tx.purpose != purpose {
+        return Err(SignInFailure::StateMismatch(format!(
+            "a {:?} transaction came to the {purpose:?} callback",
+            tx.purpose
+        )));
+    }
     if tx.tenant != site.tenant.id.0 {
         return Err(SignInFailure::StateMismatch(
             "the callback came to another tenant's host".to_owned(),
@@ -273,7 +318,26 @@ async fn finish(
     } else {
         None
     };
+    Ok(Verified {
+        tx,
+        claims,
+        userinfo,
+    })
+}
 
+async fn finish(
+    state: &AppState,
+    rp: &RelyingParty,
+    site: &Site,
+    headers: &HeaderMap,
+    query: CallbackQuery,
+) -> Result<Response, SignInFailure> {
+    let Verified {
+        tx,
+        claims,
+        userinfo,
+    } = verify_callback(state, rp, site, headers, query, Purpose::Citizen).await?;
+    let settings = rp.settings();
     let identity = verify::identity(
         &rp.inner.issuer,
         &claims,
@@ -290,7 +354,18 @@ async fn finish(
     let session = Sessions::create(state, site, Principal::Citizen(identity))
         .await
         .map_err(SignInFailure::Platform)?;
-    let location = HeaderValue::from_str(&tx.return_to).unwrap_or(HeaderValue::from_static("/"));
+    Ok(signed_in(state, &session, &tx.return_to, CALLBACK_PATH))
+}
+
+/// The answer that ends a sign-in: the session's cookie set, the transaction's cookie (of the
+/// callback at `callback_path`) removed, and the browser sent to `return_to`.
+pub(super) fn signed_in(
+    state: &AppState,
+    session: &NewSession,
+    return_to: &str,
+    callback_path: &str,
+) -> Response {
+    let location = HeaderValue::from_str(return_to).unwrap_or(HeaderValue::from_static("/"));
     let mut response = (
         StatusCode::SEE_OTHER,
         [
@@ -300,12 +375,12 @@ async fn finish(
     )
         .into_response();
     let h = response.headers_mut();
-    h.append(header::SET_COOKIE, session.set_cookie);
+    h.append(header::SET_COOKIE, session.set_cookie.clone());
     h.append(
         header::SET_COOKIE,
-        transaction::clear_cookie(state.config.https),
+        transaction::clear_cookie(state.config.https, callback_path),
     );
-    Ok(response)
+    response
 }
 
 /// A client of the provider for one redirect URI.
@@ -332,9 +407,10 @@ fn client(
     }))
 }
 
-/// `<scheme>://<primary host of the site's language>[:port]/auth/callback`: the callback on the
-/// host the citizen is on (the request's host is a primary host: aliases were redirected).
-fn redirect_uri(state: &AppState, site: &Site, headers: &HeaderMap) -> String {
+/// `<scheme>://<primary host of the site's system and language>[:port]<callback_path>`: the
+/// callback on the host the browser is on (the request's host is a primary host: aliases were
+/// redirected).
+fn redirect_uri(state: &AppState, site: &Site, headers: &HeaderMap, callback_path: &str) -> String {
     let port = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -344,9 +420,9 @@ fn redirect_uri(state: &AppState, site: &Site, headers: &HeaderMap) -> String {
         .map(|p| format!(":{p}"))
         .unwrap_or_default();
     format!(
-        "{}://{}{port}{CALLBACK_PATH}",
+        "{}://{}{port}{callback_path}",
         if state.config.https { "https" } else { "http" },
-        site.tenant.host(site.lang)
+        site.tenant.host_of(site.system, site.lang)
     )
 }
 

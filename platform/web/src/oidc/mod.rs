@@ -17,9 +17,13 @@
 //!
 //! Every failure ends on a page in the citizen's language ([`failure`]); its technical cause is
 //! logged there, once, and never shown.
+//!
+//! Officials of a tenant that configures its own provider sign in through the same flow
+//! ([`officials`]), on `/auth/officials/sign-in` and `/auth/officials/callback`.
 
 mod failure;
 mod flow;
+pub mod officials;
 mod provider;
 mod transaction;
 mod verify;
@@ -35,6 +39,10 @@ use openidconnect::IssuerUrl;
 use crate::AppState;
 
 pub use failure::SignInFailure;
+pub use officials::{
+    MissingSecret, OFFICIAL_CALLBACK_PATH, OFFICIAL_SIGN_IN_PATH, OfficialFailure,
+    OfficialProviders,
+};
 pub use verify::{CitizenClaims, CitizenIdToken};
 
 /// The path of the callback on every tenant host: the redirect URI to register is
@@ -159,4 +167,11 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route(SIGN_IN_PATH, get(flow::sign_in))
         .route(CALLBACK_PATH, get(flow::callback))
+}
+
+/// Officials' sign-in through their tenant's own provider, on every host of the tenant.
+pub(crate) fn official_routes() -> Router<AppState> {
+    Router::new()
+        .route(OFFICIAL_SIGN_IN_PATH, get(officials::sign_in))
+        .route(OFFICIAL_CALLBACK_PATH, get(officials::callback))
 }

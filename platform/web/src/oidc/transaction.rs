@@ -20,9 +20,23 @@ pub(super) const TTL: Duration = Duration::from_secs(600);
 /// The cookie that binds the transaction to the browser that started it.
 pub(super) const COOKIE: &str = "motcua_sign_in";
 
+/// Who a sign-in is for: its callback accepts only its own kind of transaction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum Purpose {
+    /// A citizen, through the national portal.
+    #[default]
+    Citizen,
+    /// An official, through the tenant's own provider.
+    Official,
+}
+
 /// A sign-in in progress.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct Transaction {
+    /// Who signs in.
+    #[serde(default)]
+    pub purpose: Purpose,
     /// The tenant whose host started it (the callback must come back there).
     pub tenant: i64,
     /// The `state` sent to the provider.
@@ -84,22 +98,21 @@ pub(super) async fn claim(cache: &dyn Cache, id: &str) -> Result<Claim, CacheErr
     })
 }
 
-/// The `Set-Cookie` value that binds transaction `id` to the browser.
-pub(super) fn cookie(id: &str, https: bool) -> HeaderValue {
+/// The `Set-Cookie` value that binds transaction `id` to the browser, sent back only to the
+/// callback at `path`.
+pub(super) fn cookie(id: &str, https: bool, path: &str) -> HeaderValue {
     let value = format!(
-        "{COOKIE}={id}; Path={}; Max-Age={}; HttpOnly; SameSite=Lax{}",
-        super::CALLBACK_PATH,
+        "{COOKIE}={id}; Path={path}; Max-Age={}; HttpOnly; SameSite=Lax{}",
         TTL.as_secs(),
         if https { "; Secure" } else { "" }
     );
-    HeaderValue::from_str(&value).unwrap_or_else(|_| clear_cookie(https))
+    HeaderValue::from_str(&value).unwrap_or_else(|_| clear_cookie(https, path))
 }
 
-/// The `Set-Cookie` value that removes the transaction cookie.
-pub(super) fn clear_cookie(https: bool) -> HeaderValue {
+/// The `Set-Cookie` value that removes the transaction cookie of the callback at `path`.
+pub(super) fn clear_cookie(https: bool, path: &str) -> HeaderValue {
     let value = format!(
-        "{COOKIE}=; Path={}; Max-Age=0; HttpOnly; SameSite=Lax{}",
-        super::CALLBACK_PATH,
+        "{COOKIE}=; Path={path}; Max-Age=0; HttpOnly; SameSite=Lax{}",
         if https { "; Secure" } else { "" }
     );
     HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static(""))
@@ -125,6 +138,7 @@ mod tests {
 
     fn tx() -> Transaction {
         Transaction {
+            purpose: Purpose::Official,
             tenant: 1,
             state: "s".into(),
             nonce: "n".into(),
@@ -156,12 +170,24 @@ mod tests {
         assert_eq!(id_from(&headers).as_deref(), Some("abc"));
         headers.insert(header::COOKIE, HeaderValue::from_static("motcua_sign_in="));
         assert_eq!(id_from(&headers), None);
-        let set = cookie("abc", true);
+        let set = cookie("abc", true, crate::oidc::CALLBACK_PATH);
         let set = set.to_str().unwrap();
         assert!(set.starts_with(
             "motcua_sign_in=abc; Path=/auth/callback; Max-Age=600; HttpOnly; SameSite=Lax"
         ));
         assert!(set.ends_with("; Secure"));
-        assert!(!cookie("abc", false).to_str().unwrap().contains("Secure"));
+        assert!(
+            !cookie("abc", false, crate::oidc::CALLBACK_PATH)
+                .to_str()
+                .unwrap()
+                .contains("Secure")
+        );
+        let official = cookie("abc", false, crate::oidc::OFFICIAL_CALLBACK_PATH);
+        assert!(
+            official
+                .to_str()
+                .unwrap()
+                .contains("; Path=/auth/officials/callback;")
+        );
     }
 }

@@ -351,7 +351,7 @@ pub(crate) async fn command(
     match run(&state, &official, loaded, body).await? {
         Outcome::Done(dossier) => {
             // The dossier as the move left it: no second read.
-            let fresh = view::loaded(&official, dossier, pinned, &state).await?;
+            let fresh = view::loaded(&official, *dossier, pinned, &state).await?;
             let view = full_view(&state, &official, &fresh).await?;
             Ok((StatusCode::OK, Json(view)).into_response())
         }
@@ -371,7 +371,7 @@ pub(crate) async fn command(
 #[derive(Debug)]
 pub(crate) enum Outcome {
     /// Done: the dossier as it is now stored.
-    Done(dossiers::Dossier),
+    Done(Box<dossiers::Dossier>),
     /// Someone else moved the dossier first (409): the official must look again.
     Conflict(Failure),
 }
@@ -410,7 +410,7 @@ pub(crate) async fn run(
     )
     .await;
     match moved {
-        Ok(d) => Ok(Outcome::Done(d)),
+        Ok(d) => Ok(Outcome::Done(Box::new(d))),
         Err(f) if f.status == StatusCode::CONFLICT => Ok(Outcome::Conflict(f)),
         Err(f) => Err(ApiError(site.lang, f)),
     }

@@ -396,7 +396,7 @@ pub(crate) async fn run(
     })
     .await;
     match written {
-        Ok(d) => Ok(Outcome::Done(d)),
+        Ok(d) => Ok(Outcome::Done(Box::new(d))),
         Err(MoveError::Conflict | MoveError::Refused(Refused::Stale)) => {
             Ok(Outcome::Conflict(stale()))
         }

@@ -57,6 +57,8 @@ pub(crate) struct Staff {
     pub csrf: String,
     /// The part of the system the page belongs to (`inbox`, `desk`), for the navigation.
     pub section: &'static str,
+    /// Whether the navigation offers the tenant administration console.
+    pub admin: bool,
 }
 
 impl Staff {
@@ -70,6 +72,7 @@ impl Staff {
             user: Some(session.principal.name().to_owned()),
             csrf: session.csrf.clone().unwrap_or_default(),
             section,
+            admin: crate::admin::console_visible(),
         }
     }
 }

@@ -1,0 +1,275 @@
+//! The console's words, in Vietnamese and English.
+
+use motcua_authz::Role;
+use motcua_core::lang::Lang;
+
+/// The fixed texts of the console's pages.
+#[derive(Debug)]
+pub(crate) struct Labels {
+    pub officials: &'static str,
+    pub audit: &'static str,
+    pub search: &'static str,
+    pub search_button: &'static str,
+    pub none_found: &'static str,
+    pub username: &'static str,
+    pub full_name: &'static str,
+    pub email: &'static str,
+    pub phone: &'static str,
+    pub status: &'static str,
+    pub roles: &'static str,
+    pub role: &'static str,
+    pub division: &'static str,
+    pub whole_tenant: &'static str,
+    pub no_role: &'static str,
+    pub create_title: &'static str,
+    pub create_button: &'static str,
+    pub initial_role: &'static str,
+    pub optional: &'static str,
+    pub created_title: &'static str,
+    pub created_note: &'static str,
+    pub reset_title: &'static str,
+    pub temporary_password: &'static str,
+    pub back_to_list: &'static str,
+    pub open_official: &'static str,
+    pub details: &'static str,
+    pub add_role: &'static str,
+    pub add_button: &'static str,
+    pub remove_button: &'static str,
+    pub delegations: &'static str,
+    pub delegate_title: &'static str,
+    pub delegate_button: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub reason: &'static str,
+    pub until: &'static str,
+    pub ended: &'static str,
+    pub revoke_button: &'static str,
+    pub no_delegation: &'static str,
+    pub account_actions: &'static str,
+    pub confirm: &'static str,
+    pub deactivate_button: &'static str,
+    pub reactivate_button: &'static str,
+    pub reset_button: &'static str,
+    pub reset_note: &'static str,
+    pub deactivate_note: &'static str,
+    pub when: &'static str,
+    pub who: &'static str,
+    pub what: &'static str,
+    pub before: &'static str,
+    pub after: &'static str,
+    pub official: &'static str,
+    pub previous: &'static str,
+    pub next: &'static str,
+    pub page: &'static str,
+    pub empty_audit: &'static str,
+    pub second_factor: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub must_change: &'static str,
+}
+
+const VI: Labels = Labels {
+    officials: "Quản trị cán bộ",
+    audit: "Nhật ký thay đổi",
+    search: "Tìm theo tên đăng nhập, họ tên, thư điện tử hoặc số điện thoại",
+    search_button: "Tìm",
+    none_found: "Không có cán bộ nào phù hợp.",
+    username: "Tên đăng nhập",
+    full_name: "Họ và tên",
+    email: "Thư điện tử",
+    phone: "Số điện thoại",
+    status: "Trạng thái",
+    roles: "Vai trò theo phòng ban",
+    role: "Vai trò",
+    division: "Phòng ban",
+    whole_tenant: "Toàn đơn vị",
+    no_role: "Chưa có vai trò nào.",
+    create_title: "Thêm cán bộ",
+    create_button: "Thêm cán bộ",
+    initial_role: "Vai trò ban đầu",
+    optional: "không bắt buộc",
+    created_title: "Đã thêm cán bộ",
+    created_note: "Mật khẩu tạm thời chỉ hiển thị một lần. Hãy trao tận tay cán bộ; cán bộ phải đổi mật khẩu ở lần đăng nhập đầu tiên.",
+    reset_title: "Đã cấp lại mật khẩu",
+    temporary_password: "Mật khẩu tạm thời",
+    back_to_list: "Về danh sách cán bộ",
+    open_official: "Xem trang của cán bộ",
+    details: "Thông tin tài khoản",
+    add_role: "Giao vai trò",
+    add_button: "Giao vai trò",
+    remove_button: "Thu hồi",
+    delegations: "Ủy quyền có thời hạn",
+    delegate_title: "Ủy quyền vai trò trong một thời hạn",
+    delegate_button: "Ủy quyền",
+    from: "Từ ngày",
+    to: "Đến hết ngày",
+    reason: "Lý do",
+    until: "đến",
+    ended: "đã kết thúc",
+    revoke_button: "Thu hồi ủy quyền",
+    no_delegation: "Chưa có ủy quyền nào.",
+    account_actions: "Khóa, mở khóa, cấp lại mật khẩu",
+    confirm: "Tôi xác nhận thao tác này",
+    deactivate_button: "Khóa tài khoản",
+    reactivate_button: "Mở khóa tài khoản",
+    reset_button: "Cấp lại mật khẩu",
+    reset_note: "Cấp lại mật khẩu tạm thời, gỡ xác thực hai lớp và kết thúc mọi phiên đăng nhập của cán bộ.",
+    deactivate_note: "Khóa tài khoản kết thúc mọi phiên đăng nhập của cán bộ.",
+    when: "Thời điểm",
+    who: "Người thực hiện",
+    what: "Thay đổi",
+    before: "Trước",
+    after: "Sau",
+    official: "Cán bộ",
+    previous: "Trang trước",
+    next: "Trang sau",
+    page: "Trang",
+    empty_audit: "Chưa có thay đổi nào.",
+    second_factor: "Xác thực hai lớp",
+    yes: "Có",
+    no: "Không",
+    must_change: "Phải đổi mật khẩu khi đăng nhập",
+};
+
+const EN: Labels = Labels {
+    officials: "Officials",
+    audit: "Audit log",
+    search: "Search by username, name, e-mail or telephone",
+    search_button: "Search",
+    none_found: "No official matches.",
+    username: "Username",
+    full_name: "Full name",
+    email: "E-mail",
+    phone: "Telephone",
+    status: "Status",
+    roles: "Roles by division",
+    role: "Role",
+    division: "Division",
+    whole_tenant: "Whole tenant",
+    no_role: "No role yet.",
+    create_title: "Add an official",
+    create_button: "Add the official",
+    initial_role: "Initial role",
+    optional: "optional",
+    created_title: "Official added",
+    created_note: "The temporary password is shown only once. Hand it to the official in person; they must change it at their first sign-in.",
+    reset_title: "Password reset",
+    temporary_password: "Temporary password",
+    back_to_list: "Back to the officials",
+    open_official: "Open the official's page",
+    details: "Account",
+    add_role: "Give a role",
+    add_button: "Give the role",
+    remove_button: "Remove",
+    delegations: "Delegations for a period",
+    delegate_title: "Delegate a role for a period",
+    delegate_button: "Delegate",
+    from: "From",
+    to: "To the end of",
+    reason: "Reason",
+    until: "until",
+    ended: "ended",
+    revoke_button: "Revoke the delegation",
+    no_delegation: "No delegation yet.",
+    account_actions: "Deactivate, reactivate, reset",
+    confirm: "I confirm this action",
+    deactivate_button: "Deactivate the account",
+    reactivate_button: "Reactivate the account",
+    reset_button: "Reset the password",
+    reset_note: "Gives a new temporary password, removes the second factor and ends every session of the official.",
+    deactivate_note: "Deactivating ends every session of the official.",
+    when: "When",
+    who: "Who",
+    what: "What",
+    before: "Before",
+    after: "After",
+    official: "Official",
+    previous: "Previous page",
+    next: "Next page",
+    page: "Page",
+    empty_audit: "No change yet.",
+    second_factor: "Second factor",
+    yes: "Yes",
+    no: "No",
+    must_change: "Must change the password at sign-in",
+};
+
+/// The labels in `lang`.
+pub(crate) fn of(lang: Lang) -> &'static Labels {
+    match lang {
+        Lang::Vi => &VI,
+        Lang::En => &EN,
+    }
+}
+
+/// A role's name for people.
+pub(crate) fn role(lang: Lang, role: Role) -> &'static str {
+    let (vi, en) = match role {
+        Role::Receiver => (
+            "Cán bộ tiếp nhận (Bộ phận Một cửa)",
+            "Receiver (one-stop desk)",
+        ),
+        Role::Specialist => ("Chuyên viên", "Specialist"),
+        Role::DivisionHead => ("Lãnh đạo phòng", "Division head"),
+        Role::AgencyLeader => ("Lãnh đạo cơ quan", "Agency leader"),
+        Role::TenantAdmin => ("Quản trị hệ thống", "Tenant administrator"),
+        Role::Designer => ("Thiết kế quy trình", "Procedure designer"),
+        Role::PluginDeveloper => ("Phát triển plugin", "Plugin developer"),
+        Role::ReportViewer => ("Xem báo cáo", "Report viewer"),
+    };
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+/// An account status for people.
+pub(crate) fn status(lang: Lang, status: &str) -> &'static str {
+    match (lang, status) {
+        (Lang::Vi, "disabled") => "Đã khóa",
+        (Lang::Vi, _) => "Đang hoạt động",
+        (Lang::En, "disabled") => "Deactivated",
+        (Lang::En, _) => "Active",
+    }
+}
+
+/// An audited account change for people.
+pub(crate) fn action(lang: Lang, action: &str) -> String {
+    let (vi, en) = match action {
+        "created" => ("Thêm cán bộ", "Official added"),
+        "deactivated" => ("Khóa tài khoản", "Account deactivated"),
+        "reactivated" => ("Mở khóa tài khoản", "Account reactivated"),
+        "reset" => ("Cấp lại mật khẩu", "Password reset"),
+        "delegated" => ("Ủy quyền có thời hạn", "Role delegated for a period"),
+        "delegation_revoked" => ("Thu hồi ủy quyền", "Delegation revoked"),
+        "delegation_expired" => ("Ủy quyền hết hạn", "Delegation expired"),
+        other => (other, other),
+    };
+    match lang {
+        Lang::Vi => vi.to_owned(),
+        Lang::En => en.to_owned(),
+    }
+}
+
+/// The fixed message of a `?ok=` code after a form.
+pub(crate) fn flash(lang: Lang, code: &str) -> Option<&'static str> {
+    let (vi, en) = match code {
+        "role_added" => ("Đã giao vai trò.", "The role was given."),
+        "role_removed" => ("Đã thu hồi vai trò.", "The role was removed."),
+        "delegated" => (
+            "Đã ủy quyền có thời hạn.",
+            "The role was delegated for the period.",
+        ),
+        "revoked" => ("Đã thu hồi ủy quyền.", "The delegation was revoked."),
+        "deactivated" => (
+            "Đã khóa tài khoản; mọi phiên đăng nhập của cán bộ đã kết thúc.",
+            "The account was deactivated; all of the official's sessions ended.",
+        ),
+        "reactivated" => ("Đã mở khóa tài khoản.", "The account was reactivated."),
+        _ => return None,
+    };
+    Some(match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    })
+}
