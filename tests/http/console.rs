@@ -466,6 +466,25 @@ async fn a_delegation_stops_at_its_end_without_anyone_acting(backend: Backend) {
             .any(|a| a.role == Role::Receiver),
         "the rule is still stored until the job runs"
     );
+    // ... and the roles officials act with (the workflow's, the inbox's) leave it out too.
+    let in_force = |at| {
+        app.state
+            .authz
+            .assignments_of_in_force(t, clerk.id, at)
+            .iter()
+            .any(|a| a.role == Role::Receiver)
+    };
+    assert!(!in_force(Utc::now()));
+    assert!(in_force(start + Duration::seconds(2)));
+    assert!(!in_force(start - Duration::seconds(1)));
+    assert!(
+        !app.state
+            .authz
+            .assignments_in_force(t, Utc::now())
+            .unwrap()
+            .iter()
+            .any(|a| a.account == clerk.id && a.role == Role::Receiver)
+    );
     // The durable job then removes the assignment and records the end.
     let done = motcua_web::admin::run_expiry(&app.state, Utc::now())
         .await

@@ -176,6 +176,8 @@ struct TenantPolicy {
     version: i64,
     enforcer: Enforcer,
     assignments: Vec<Assignment>,
+    /// The assignments delegated for a period, with the period (from, until).
+    periods: Vec<(Assignment, DateTime<Utc>, DateTime<Utc>)>,
     grants: HashMap<String, Grants>,
 }
 
@@ -190,6 +192,15 @@ impl std::fmt::Debug for TenantPolicy {
 }
 
 impl TenantPolicy {
+    /// Whether assignment `a` is in force at `now`: always, unless delegated for a period
+    /// that does not hold then.
+    fn in_force(&self, a: &Assignment, now: DateTime<Utc>) -> bool {
+        self.periods
+            .iter()
+            .find(|(p, _, _)| p == a)
+            .is_none_or(|(_, from, until)| *from <= now && now < *until)
+    }
+
     async fn load(store: &Store, tenant: TenantRef) -> Result<Self, AuthzError> {
         // The version is read before the rules: a change landing in between makes the copy look
         // older than it is, so the next check reloads it again, never the other way round.
@@ -234,6 +245,7 @@ impl TenantPolicy {
         }
         let mut grants: HashMap<String, Grants> = HashMap::new();
         let mut assignments = Vec::new();
+        let mut periods = Vec::new();
         for rule in enforcer.get_grouping_policy() {
             // A stored rule this version cannot read (say, a role since retired) grants
             // nothing; it is logged, not fatal, so one bad row cannot lock a tenant out.
@@ -257,12 +269,15 @@ impl TenantPolicy {
                 })
             });
             match (&assignment.division, window) {
-                (Some(d), Some(w)) => entry.limited.push(Limited {
-                    division: d.clone(),
-                    bits,
-                    from: w.starts_at,
-                    until: w.ends_at,
-                }),
+                (Some(d), Some(w)) => {
+                    entry.limited.push(Limited {
+                        division: d.clone(),
+                        bits,
+                        from: w.starts_at,
+                        until: w.ends_at,
+                    });
+                    periods.push((assignment.clone(), w.starts_at, w.ends_at));
+                }
                 (None, _) => entry.tenant_wide |= bits,
                 (Some(d), None) => *entry.divisions.entry(d.clone()).or_default() |= bits,
             }
@@ -274,6 +289,7 @@ impl TenantPolicy {
             version,
             enforcer,
             assignments,
+            periods,
             grants,
         })
     }
@@ -443,6 +459,44 @@ impl Authz {
     /// Every assignment of `tenant`, by account, role and division.
     pub fn assignments(&self, tenant: TenantId) -> Result<Vec<Assignment>, AuthzError> {
         Ok(self.policy(tenant)?.assignments.clone())
+    }
+
+    /// The assignments of `tenant` in force at `now`: one delegated for a period only inside
+    /// it. What officials act with (the workflow's roles, hand-over candidates, notices);
+    /// [`Authz::assignments`] also lists delegations not begun or ended but not yet removed.
+    pub fn assignments_in_force(
+        &self,
+        tenant: TenantId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Assignment>, AuthzError> {
+        let p = self.policy(tenant)?;
+        Ok(p.assignments
+            .iter()
+            .filter(|a| p.in_force(a, now))
+            .cloned()
+            .collect())
+    }
+
+    /// The assignments of one official in `tenant` in force at `now` (see
+    /// [`Authz::assignments_in_force`]; none when the tenant is not loaded).
+    pub fn assignments_of_in_force(
+        &self,
+        tenant: TenantId,
+        account: i64,
+        now: DateTime<Utc>,
+    ) -> Vec<Assignment> {
+        self.inner
+            .tenants
+            .load()
+            .get(&tenant)
+            .map(|p| {
+                p.assignments
+                    .iter()
+                    .filter(|a| a.account == account && p.in_force(a, now))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The assignments of one official in `tenant` (none when the tenant is not loaded).

@@ -767,16 +767,25 @@ pub(crate) async fn delegate(
         .change(tenant, &guard.actor(), &reason, &[a], &[], None)
         .await
     {
-        // Without its assignment the delegation must not stay open.
-        officials::end(
-            &state.store,
+        // The assignment may have been stored before the failure: end the delegation as its
+        // end does, assignment first, so that a role is never left without its period. If that
+        // fails too, the delegation stays open and its job ends it when the period is over.
+        if let Err(f) = end_delegation(
+            state,
             tenant,
-            delegation.id,
+            &delegation,
             &guard.actor(),
             "delegation_revoked",
             None,
         )
-        .await?;
+        .await
+        {
+            tracing::warn!(
+                delegation = delegation.id,
+                code = f.code,
+                "a failed delegation could not be ended at once"
+            );
+        }
         return Err(policy_failure(e));
     }
     end_sessions(state, guard, id).await?;

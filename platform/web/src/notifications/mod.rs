@@ -462,7 +462,7 @@ fn officials_of(
     if !roles.is_empty() {
         let all = state
             .authz
-            .assignments(tenant)
+            .assignments_in_force(tenant, chrono::Utc::now())
             .map_err(|e| Attempt::retry(format!("the role assignments cannot be read: {e}")))?;
         for a in all {
             let here = a.division.as_deref().is_none_or(|d| d == division);

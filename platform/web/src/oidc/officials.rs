@@ -409,7 +409,8 @@ async fn finish(
 }
 
 /// The value of claim `name`, from userinfo (which the provider may fill more than the ID
-/// token) or else the ID token; text only.
+/// token) or else the ID token; text only. An e-mail address counts only where the provider
+/// says it verified it (`email_verified`): one a user may type in names nobody.
 fn claim(
     claims: &VerifiedClaims,
     userinfo: Option<&CitizenUserInfo>,
@@ -419,7 +420,10 @@ fn claim(
         let standard = u.standard_claims();
         match name {
             "preferred_username" => standard.preferred_username().map(|v| v.to_string()),
-            "email" => standard.email().map(|v| v.to_string()),
+            "email" => standard
+                .email()
+                .filter(|_| standard.email_verified() == Some(true))
+                .map(|v| v.to_string()),
             _ => None,
         }
         .or_else(|| text(u.additional_claims().claims.get(name)))
@@ -427,7 +431,10 @@ fn claim(
     let from_token = || {
         match name {
             "preferred_username" => claims.preferred_username().map(|v| v.to_string()),
-            "email" => claims.email().map(|v| v.to_string()),
+            "email" => claims
+                .email()
+                .filter(|_| claims.email_verified() == Some(true))
+                .map(|v| v.to_string()),
             _ => None,
         }
         .or_else(|| text(claims.additional_claims().claims.get(name)))

@@ -117,7 +117,7 @@ impl Official {
 /// division, a tenant-wide assignment in every division.
 pub(crate) fn actor_of(site: &TenantSite, authz: &motcua_authz::Authz, account: i64) -> Actor {
     let mut roles = Vec::new();
-    for a in authz.assignments_of(site.id, account) {
+    for a in authz.assignments_of_in_force(site.id, account, chrono::Utc::now()) {
         let role = a.role.as_str();
         match a.division {
             Some(division) => roles.push(RoleGrant {

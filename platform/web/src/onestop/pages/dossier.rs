@@ -205,7 +205,7 @@ fn candidate_accounts(official: &Official, step: &StepView) -> Vec<i64> {
     let mut accounts: Vec<i64> = official
         .guard
         .authz()
-        .assignments(site.tenant.id)
+        .assignments_in_force(site.tenant.id, chrono::Utc::now())
         .unwrap_or_default()
         .into_iter()
         .filter(|a| a.role.as_str() == role && a.division.as_deref().is_none_or(|d| d == division))
