@@ -740,7 +740,59 @@ async fn the_pages_manage_officials_without_javascript(backend: Backend) {
     assert_eq!(r.status, 400, "{}", r.body);
 }
 
+/// Two delegations of one role in one division made at once: exactly one is stored, the other
+/// is a conflict (the index of open delegations settles what the check before it cannot).
+async fn two_delegations_at_once_store_one(backend: Backend) {
+    let app = crate::officials::app(backend).await;
+    let clerk = Clerk::new(&app, "chuyenvien34", &[(Role::Specialist, Some(DESK))]).await;
+    let t = tenant(&app, "thanhhoa").await;
+    let new = motcua_store::officials::NewDelegation {
+        account: clerk.id,
+        role: "receiver".to_owned(),
+        division: DESK.to_owned(),
+        starts_at: Utc::now(),
+        ends_at: Utc::now() + Duration::days(3),
+        reason: "nghỉ phép".to_owned(),
+    };
+    let store = &app.state.store;
+    let mut stored = 0;
+    for _ in 0..5 {
+        let (a, b) = tokio::join!(
+            motcua_store::officials::delegate(store, t, "account:1", &new),
+            motcua_store::officials::delegate(store, t, "account:1", &new),
+        );
+        for r in [a, b] {
+            match r {
+                Ok(_) => stored += 1,
+                Err(motcua_store::StoreError::Conflict(m)) => {
+                    assert!(m.contains("receiver"), "{m}")
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
+    assert_eq!(stored, 1);
+    // Whatever a writer checks first, the database keeps a second open one out.
+    let copy = format!(
+        "INSERT INTO delegations (tenant_id, account_id, role, division, starts_at, ends_at, \
+         reason, granted_by, created_at) SELECT tenant_id, account_id, role, division, starts_at, \
+         ends_at, reason, granted_by, created_at FROM delegations WHERE account_id = {}",
+        clerk.id
+    );
+    let err = sea_orm::ConnectionTrait::execute_unprepared(store.platform(), &copy)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.sql_err(),
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+        ),
+        "{err}"
+    );
+}
+
 backend_tests!(
+    two_delegations_at_once_store_one,
     administrators_create_officials_who_change_the_password_first,
     the_console_refuses_what_it_must,
     deactivation_and_reset_end_the_sessions,

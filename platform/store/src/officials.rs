@@ -389,11 +389,18 @@ pub async fn delegate(
         ])
         .returning_col(col("id"))
         .to_owned();
-    let id: i64 = txn
-        .query_one(&insert)
-        .await?
-        .ok_or_else(|| StoreError::Corrupt("an insert returned no id".into()))?
-        .try_get("", "id")?;
+    // The index of open delegations (m0014) settles two delegations made at once.
+    let id: i64 = match txn.query_one(&insert).await.map_err(StoreError::from) {
+        Err(e) if e.is_unique_violation() => {
+            return Err(StoreError::Conflict(format!(
+                "the official already holds a delegation of {} in {}",
+                new.role, new.division
+            )));
+        }
+        row => row?
+            .ok_or_else(|| StoreError::Corrupt("an insert returned no id".into()))?
+            .try_get("", "id")?,
+    };
     let delegation = Delegation {
         id,
         account_id: new.account,

@@ -156,6 +156,15 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
+        // At most one open delegation of a role in a division per official, also when two
+        // are made at once (a partial index: the same statement on SQLite and PostgreSQL).
+        m.get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX delegations_open ON delegations \
+                 (tenant_id, account_id, role, division) WHERE ended_at IS NULL",
+            )
+            .await?;
+
         tenant_isolation(m, "account_changes", "SELECT, INSERT").await?;
         tenant_isolation(m, "delegations", "SELECT, INSERT, UPDATE").await?;
         if m.get_database_backend() == DbBackend::Postgres {
