@@ -864,9 +864,10 @@ async fn end_delegation(
     Ok(())
 }
 
-/// The worker's name in job claims.
-fn worker() -> String {
-    format!("delegations:{}", std::process::id())
+/// This process's delegation worker id in job claims (unique across nodes, like the others).
+fn worker() -> &'static str {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| crate::notifications::worker_id("delegations"))
 }
 
 /// How the expiry jobs are worked.
@@ -884,7 +885,7 @@ pub async fn run_expiry(state: &AppState, now: DateTime<Utc>) -> Result<usize, F
     let claimed = jobs::claim(
         &state.store,
         officials::DELEGATION_END,
-        &worker,
+        worker,
         &EXPIRY_POLICY,
         64,
         now,
