@@ -20,7 +20,7 @@ use super::failure::SignInFailure;
 use super::provider::error_chain;
 use super::transaction::{self, Claim, Purpose, Transaction};
 use super::verify::{self, CitizenClaims, CitizenUserInfo, Expected, TokenRefusal, VerifiedClaims};
-use super::{CALLBACK_PATH, ClientAuth, RelyingParty, SIGN_IN_PATH};
+use super::{CALLBACK_PATH, ClientAuth, RelyingParty};
 use crate::AppState;
 use crate::error::Failure;
 use crate::host::Site;
@@ -427,17 +427,15 @@ fn redirect_uri(state: &AppState, site: &Site, headers: &HeaderMap, callback_pat
 }
 
 /// The page to return to: a local path of this host, never another site (an open redirect) nor
-/// the sign-in itself.
-fn safe_return(requested: Option<&str>) -> String {
+/// a sign-in step itself (everything under `/auth/`: the citizens' and the officials').
+pub(super) fn safe_return(requested: Option<&str>) -> String {
     match requested {
         Some(path)
             if path.starts_with('/')
                 && !path.starts_with("//")
-                && !path.starts_with("/\\")
                 && path.len() <= 1024
                 && !path.bytes().any(|b| b.is_ascii_control() || b == b'\\')
-                && !path.starts_with(SIGN_IN_PATH)
-                && !path.starts_with(CALLBACK_PATH) =>
+                && !path.starts_with("/auth/") =>
         {
             path.to_owned()
         }

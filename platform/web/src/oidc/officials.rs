@@ -220,7 +220,7 @@ pub fn button(site: &Site, return_to: &str) -> Option<ProviderButton> {
     } else {
         format!(
             "{OFFICIAL_SIGN_IN_PATH}?return={}",
-            crate::accounts::urlencode(return_to)
+            crate::pages::urlencode(return_to)
         )
     };
     Some(ProviderButton {
@@ -265,7 +265,7 @@ pub(super) async fn sign_in(
             &headers,
             Purpose::Official,
             OFFICIAL_CALLBACK_PATH,
-            safe_return(query.return_to.as_deref()),
+            flow::safe_return(query.return_to.as_deref()),
         )
         .await
         .map_err(OfficialFailure::Flow)
@@ -450,22 +450,6 @@ fn text(value: Option<&serde_json::Value>) -> Option<String> {
         serde_json::Value::String(s) => Some(s.clone()),
         serde_json::Value::Number(n) => Some(n.to_string()),
         _ => None,
-    }
-}
-
-/// The page to return to: a local path of this host, never another site nor the sign-in itself.
-fn safe_return(requested: Option<&str>) -> String {
-    match requested {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && path.len() <= 1024
-                && !path.bytes().any(|b| b.is_ascii_control() || b == b'\\')
-                && !path.starts_with("/auth/") =>
-        {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
     }
 }
 
@@ -753,7 +737,8 @@ struct FailurePage {
 
 #[cfg(test)]
 mod tests {
-    use super::{ClientSecret, OfficialProviders, safe_return, secret_key};
+    use super::super::flow::safe_return;
+    use super::{ClientSecret, OfficialProviders, secret_key};
 
     #[test]
     fn secrets_are_found_by_slug_with_dashes_or_underscores() {
