@@ -251,6 +251,7 @@ pub(crate) async fn lookup(
     (status, render(&page)).into_response()
 }
 
+/// Percent-encodes a query value: every byte but RFC 3986's unreserved characters.
 pub(crate) fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {

@@ -65,11 +65,6 @@ pub fn paths(lang: Lang) -> &'static Paths {
     lang.pick(&VI, &EN)
 }
 
-/// Percent-encodes a query value.
-pub(crate) fn urlencode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
 /// The account pages and API of a tenant host (both languages' paths are routed; a page asked
 /// for under the other language's path is redirected to this host's).
 pub(crate) fn routes() -> Router<AppState> {

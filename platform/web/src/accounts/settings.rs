@@ -12,10 +12,11 @@ use serde::Deserialize;
 use super::labels::{AccountLabels, account_labels};
 use super::pages::{failure, no_store, other, wrong_language};
 use super::sign_in;
-use super::{Paths, paths, totp, urlencode};
+use super::{Paths, paths, totp};
 use crate::AppState;
 use crate::error::Failure;
 use crate::host::Site;
+use crate::pages::urlencode;
 use crate::pages::{PageCtx, render};
 use crate::session::{AnySession, Session, Sessions};
 

@@ -138,9 +138,7 @@ fn content_disposition(name: &str) -> HeaderValue {
             }
         })
         .collect();
-    let exact: String = url::form_urlencoded::byte_serialize(name.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20");
+    let exact = crate::pages::urlencode(name);
     HeaderValue::from_str(&format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{exact}"
     ))

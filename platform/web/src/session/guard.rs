@@ -128,7 +128,7 @@ fn sign_in_first(parts: &Parts) -> Response {
     Redirect::to(&format!(
         "{}?return={}",
         paths(lang).sign_in,
-        crate::accounts::urlencode(back)
+        crate::pages::urlencode(back)
     ))
     .into_response()
 }
