@@ -8,18 +8,12 @@ use motcua_core::lang::Lang;
 use motcua_core::procedure::TimeUnit;
 use motcua_tests::{Backend, Reply, TestApp, backend_tests, demo_bundles};
 
+use crate::pages::html_escape;
+
 const VI: &str = "dichvucong.thanhhoa.localhost";
 const EN: &str = "e-services.thanhhoa.localhost";
 const HCM_VI: &str = "dichvucong.hochiminhcity.localhost";
 const HCM_EN: &str = "e-services.hochiminhcity.localhost";
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&#34;")
-        .replace('\'', "&#39;")
-}
 
 /// The names of the procedures listed in the results, in order.
 fn result_names(r: &Reply) -> Vec<String> {

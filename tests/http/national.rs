@@ -16,6 +16,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use sha2::Digest;
 
+use crate::officials::tenant;
 use crate::onestop::{Clerk, DESK, POLICE, RECORDS};
 
 const PATH: &str = "/api/v1/integration/national-portal/dossiers";
@@ -27,14 +28,6 @@ const PDF: &[u8] =
 fn host_of(slug: &str) -> String {
     let manifest = demo_bundle(slug).manifest;
     format!("dichvucong.{}.localhost", manifest.domains.name)
-}
-
-async fn tenant(app: &TestApp, slug: &str) -> TenantId {
-    motcua_store::tenants::load(&app.db.store, slug)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
 }
 
 fn post(host: &str, path: &str, bearer: Option<&str>, body: Vec<u8>) -> Request<Body> {

@@ -49,7 +49,8 @@ async fn the_home_page_shows_name_procedures_and_lookup_box(backend: Backend) {
     assert!(en.body.contains("Track a dossier"));
 }
 
-fn html_escape(s: &str) -> String {
+/// `s` as the page templates escape it.
+pub(crate) fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
