@@ -91,7 +91,13 @@ async fn visible_dossier(state: &AppState, guard: &Guard, code: &str) -> Result<
     Ok(dossier)
 }
 
-fn document_json(code: &str, d: &Document) -> Value {
+/// Where a document of dossier `code` is downloaded.
+pub(crate) fn href(code: &str, d: &Document) -> String {
+    format!("/api/v1/dossiers/{code}/documents/{}", d.sha256)
+}
+
+/// A document of dossier `code` as the API lists it.
+pub(crate) fn document_json(code: &str, d: &Document) -> Value {
     let (kind, document_code) = match &d.kind {
         attachments::DocumentKind::Required(c) => ("document", Some(c.as_str())),
         other => (other.as_str(), None),
@@ -104,7 +110,7 @@ fn document_json(code: &str, d: &Document) -> Value {
         "size": d.size,
         "content_type": d.content_type,
         "attached_at": d.attached_at,
-        "href": format!("/api/v1/dossiers/{code}/documents/{}", d.sha256),
+        "href": href(code, d),
     })
 }
 

@@ -5,7 +5,7 @@
 mod admin;
 mod admin_plugins;
 mod admin_policy;
-mod documents;
+pub(crate) mod documents;
 mod dossiers;
 mod procedures;
 mod uploads;

@@ -92,32 +92,18 @@ pub(crate) fn kind_label(kind: &DocumentKind) -> String {
     }
 }
 
-/// Where a document of dossier `code` is downloaded.
-pub(crate) fn href(code: &str, d: &Document) -> String {
-    format!("/api/v1/dossiers/{code}/documents/{}", d.sha256)
-}
+pub(crate) use crate::api::documents::href;
 
-/// A dossier's documents in the JSON view.
+/// A dossier's documents in the officials' JSON view: as the API lists them, with who
+/// attached each.
 pub(crate) fn json(code: &str, documents: &[Document]) -> Value {
     Value::Array(
         documents
             .iter()
             .map(|d| {
-                let (kind, document) = match &d.kind {
-                    DocumentKind::Required(c) => ("document", Some(c.as_str())),
-                    other => (other.as_str(), None),
-                };
-                json!({
-                    "kind": kind,
-                    "code": document,
-                    "file_name": d.file_name,
-                    "size": d.size,
-                    "content_type": d.content_type,
-                    "sha256": d.sha256.to_string(),
-                    "attached_by": d.attached_by,
-                    "attached_at": d.attached_at,
-                    "href": href(code, d),
-                })
+                let mut v = crate::api::documents::document_json(code, d);
+                v["attached_by"] = json!(d.attached_by);
+                v
             })
             .collect(),
     )
