@@ -177,7 +177,7 @@ struct TenantPolicy {
     enforcer: Enforcer,
     assignments: Vec<Assignment>,
     /// The assignments delegated for a period, with the period (from, until).
-    periods: Vec<(Assignment, DateTime<Utc>, DateTime<Utc>)>,
+    periods: HashMap<Assignment, (DateTime<Utc>, DateTime<Utc>)>,
     grants: HashMap<String, Grants>,
 }
 
@@ -196,9 +196,8 @@ impl TenantPolicy {
     /// that does not hold then.
     fn in_force(&self, a: &Assignment, now: DateTime<Utc>) -> bool {
         self.periods
-            .iter()
-            .find(|(p, _, _)| p == a)
-            .is_none_or(|(_, from, until)| *from <= now && now < *until)
+            .get(a)
+            .is_none_or(|(from, until)| *from <= now && now < *until)
     }
 
     async fn load(store: &Store, tenant: TenantRef) -> Result<Self, AuthzError> {
@@ -245,7 +244,7 @@ impl TenantPolicy {
         }
         let mut grants: HashMap<String, Grants> = HashMap::new();
         let mut assignments = Vec::new();
-        let mut periods = Vec::new();
+        let mut periods = HashMap::new();
         for rule in enforcer.get_grouping_policy() {
             // A stored rule this version cannot read (say, a role since retired) grants
             // nothing; it is logged, not fatal, so one bad row cannot lock a tenant out.
@@ -276,7 +275,7 @@ impl TenantPolicy {
                         from: w.starts_at,
                         until: w.ends_at,
                     });
-                    periods.push((assignment.clone(), w.starts_at, w.ends_at));
+                    periods.insert(assignment.clone(), (w.starts_at, w.ends_at));
                 }
                 (None, _) => entry.tenant_wide |= bits,
                 (Some(d), None) => *entry.divisions.entry(d.clone()).or_default() |= bits,
@@ -485,22 +484,21 @@ impl Authz {
         account: i64,
         now: DateTime<Utc>,
     ) -> Vec<Assignment> {
-        self.inner
-            .tenants
-            .load()
-            .get(&tenant)
-            .map(|p| {
-                p.assignments
-                    .iter()
-                    .filter(|a| a.account == account && p.in_force(a, now))
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.of_account(tenant, account, Some(now))
     }
 
     /// The assignments of one official in `tenant` (none when the tenant is not loaded).
     pub fn assignments_of(&self, tenant: TenantId, account: i64) -> Vec<Assignment> {
+        self.of_account(tenant, account, None)
+    }
+
+    /// The assignments of one official in `tenant`, only those in force at `now` if given.
+    fn of_account(
+        &self,
+        tenant: TenantId,
+        account: i64,
+        now: Option<DateTime<Utc>>,
+    ) -> Vec<Assignment> {
         self.inner
             .tenants
             .load()
@@ -508,7 +506,7 @@ impl Authz {
             .map(|p| {
                 p.assignments
                     .iter()
-                    .filter(|a| a.account == account)
+                    .filter(|a| a.account == account && now.is_none_or(|t| p.in_force(a, t)))
                     .cloned()
                     .collect()
             })
