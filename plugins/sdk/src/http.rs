@@ -17,7 +17,8 @@ use crate::bindings::motcua::plugin::http as wit;
 pub struct Request {
     /// `GET`, `POST`, `PUT`, ...
     pub method: String,
-    /// An absolute `http://` URL (`https://` is not available to plugins yet).
+    /// An absolute `https://` or `http://` URL; an https certificate must chain to an authority
+    /// the platform trusts. Redirects are not followed: a 3xx is the answer.
     pub url: String,
     /// Header names and values, in order.
     pub headers: Vec<(String, String)>,
