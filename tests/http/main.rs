@@ -2,14 +2,18 @@
 
 mod admin;
 mod api;
+mod apply;
 mod attachments;
 mod authorization;
 mod catalogue;
+mod complaints;
 mod console;
 mod dev_sign_in;
+mod guidance;
 mod handling;
 mod health;
 mod hosts;
+mod my_dossiers;
 mod national;
 mod official_openid;
 mod officials;

@@ -8,6 +8,7 @@
 
 pub mod attachments;
 pub mod notifications;
+pub mod pakn;
 pub mod plugins;
 
 use std::fmt;
@@ -75,6 +76,8 @@ pub struct Config {
     pub attachments: attachments::Attachments,
     /// Notifications: the applicants' SMS or e-mail provider, retries.
     pub notifications: notifications::Notifications,
+    /// The national PAKN system complaints are shared with, retries.
+    pub pakn: pakn::Pakn,
     /// The plugin host: what plugins' https calls trust.
     pub plugins: plugins::Plugins,
 }
@@ -439,6 +442,7 @@ impl Config {
         self.citizen_sign_in()?;
         self.attachments.check(&self.data_dir())?;
         self.notifications.check()?;
+        self.pakn.check()?;
         self.plugins.check()?;
         if self.mode == Mode::Production {
             if self.domain_suffix()?.as_str() == "localhost" {

@@ -193,6 +193,14 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         ),
         config.notifications.every(),
     ));
+    tokio::spawn(motcua_web::complaints::exchange::run_worker(
+        state.clone(),
+        motcua_web::complaints::exchange::Exchanger::new(
+            config.pakn.client()?,
+            config.pakn.policy(),
+        ),
+        config.pakn.every(),
+    ));
     tokio::spawn(motcua_web::admin::run_expiry_worker(
         state.clone(),
         Duration::from_secs(30),

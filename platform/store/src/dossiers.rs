@@ -648,3 +648,36 @@ pub async fn received_at_unit(
     txn.commit().await?;
     rows.into_iter().map(from_row).collect()
 }
+
+/// One page of the dossiers of `tenant` whose applicant has the citizen identity number
+/// `id_number`, newest first (by receipt, then code order of receipt), with how many there are
+/// in all: a signed-in citizen's own dossiers. Read through the `(tenant_id,
+/// applicant_id_number)` index; a citizen has few dossiers, so sorting them costs nothing.
+pub async fn of_applicant(
+    store: &Store,
+    tenant: TenantId,
+    id_number: &str,
+    offset: u64,
+    limit: u64,
+) -> Result<(u64, Vec<Dossier>), StoreError> {
+    use sea_orm::{PaginatorTrait, QueryOrder, QuerySelect};
+    let txn = store.tenant_read(tenant).await?;
+    let own = || {
+        dossier::Entity::find()
+            .filter(dossier::Column::TenantId.eq(tenant.0))
+            .filter(dossier::Column::ApplicantIdNumber.eq(id_number))
+    };
+    let total = own().count(&txn).await?;
+    let rows = own()
+        .order_by_desc(dossier::Column::ReceivedAt)
+        .order_by_desc(dossier::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok((
+        total,
+        rows.into_iter().map(from_row).collect::<Result<_, _>>()?,
+    ))
+}

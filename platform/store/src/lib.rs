@@ -17,7 +17,9 @@ pub mod audit;
 pub mod blobs;
 pub mod cache;
 mod codes;
+pub mod complaints;
 pub mod dossiers;
+pub mod drafts;
 pub mod entity;
 pub mod history;
 pub mod inbox;
@@ -30,6 +32,7 @@ pub mod officials;
 pub mod plugins;
 pub mod policies;
 pub mod procedures;
+pub mod questions;
 pub mod tenants;
 
 use std::time::Duration;

@@ -207,7 +207,19 @@ pub struct Forwarded {
 
 /// Receives a dossier: starts its workflow and stores it.
 pub async fn submit(state: &AppState, site: &Site, s: Submission) -> Result<Received, Failure> {
-    receive(state, site, s, None).await
+    receive(state, site, s, None, Vec::new()).await
+}
+
+/// Receives a dossier with documents: as [`submit`], with `attach` (the applicant's uploads, for
+/// the case's documents) attached in the transaction that stores it. A replay (same idempotency
+/// key) attaches nothing and answers with the dossier stored the first time.
+pub async fn submit_with_documents(
+    state: &AppState,
+    site: &Site,
+    s: Submission,
+    attach: Vec<motcua_store::attachments::Attach>,
+) -> Result<Received, Failure> {
+    receive(state, site, s, None, attach).await
 }
 
 /// Receives a dossier forwarded by the national portal: as [`submit`], idempotent on its
@@ -218,7 +230,7 @@ pub async fn submit_forwarded(
     s: Submission,
     forwarded: Forwarded,
 ) -> Result<Received, Failure> {
-    receive(state, site, s, Some(forwarded)).await
+    receive(state, site, s, Some(forwarded), Vec::new()).await
 }
 
 async fn receive(
@@ -226,6 +238,7 @@ async fn receive(
     site: &Site,
     s: Submission,
     forwarded: Option<Forwarded>,
+    attach: Vec<motcua_store::attachments::Attach>,
 ) -> Result<Received, Failure> {
     let now = Utc::now();
     let info = s.live.info();
@@ -291,6 +304,7 @@ async fn receive(
             }));
         start.attach.extend(f.attach.iter().cloned());
     }
+    start.attach.extend(attach);
     let new = NewDossier {
         procedure_code: code,
         procedure_version: s.live.version,

@@ -9,15 +9,20 @@ mod accountability;
 pub mod accounts;
 pub mod admin;
 mod api;
+mod apply;
 pub mod catalogue;
 mod client;
+pub mod complaints;
 pub mod dev_oidc;
+mod eform;
 pub mod error;
 pub mod guard;
+mod guidance;
 pub mod handling;
 mod health;
 pub mod host;
 pub mod i18n;
+mod my_dossiers;
 mod national;
 pub mod notifications;
 pub mod oidc;
@@ -165,6 +170,8 @@ pub fn guarded_routes() -> Vec<guard::GuardedRoute> {
     all.extend_from_slice(api::document_routes().1);
     all.extend_from_slice(accounts::token_routes().1);
     all.extend_from_slice(onestop::api_routes().1);
+    all.extend_from_slice(complaints::onestop_api_routes().1);
+    all.extend_from_slice(guidance::onestop_api_routes().1);
     all.extend_from_slice(national::api_routes().1);
     all.extend_from_slice(admin::api_routes().1);
     all
@@ -186,7 +193,12 @@ pub fn app(state: AppState) -> Router {
                 api::routes()
                     .merge(accounts::api_routes())
                     .merge(accountability::applicant_routes())
+                    .merge(my_dossiers::api_routes())
                     .merge(onestop::api_routes().0)
+                    .merge(complaints::public_api_routes())
+                    .merge(complaints::onestop_api_routes().0)
+                    .merge(guidance::api_routes())
+                    .merge(guidance::onestop_api_routes().0)
                     .merge(national::api_routes().0)
                     .merge(admin::api_routes().0),
             )
@@ -196,12 +208,19 @@ pub fn app(state: AppState) -> Router {
         .route("/", get(pages::home))
         .route("/lookup", get(pages::lookup))
         .merge(catalogue::routes())
+        .merge(complaints::portal_routes())
+        .merge(guidance::routes())
+        .merge(apply::routes())
         .merge(oidc::routes())
+        .merge(my_dossiers::routes())
+        .layer(middleware::from_fn(my_dossiers::header))
         .layer(middleware::from_fn(health::name_route))
         .with_state(state.clone());
     let staff = shared()
         .route("/static/onestop.css", get(onestop::pages::css))
         .merge(onestop::page_routes())
+        .merge(complaints::page_routes())
+        .merge(guidance::staff_routes())
         .merge(onestop::print_routes())
         .merge(admin::page_routes())
         .layer(middleware::from_fn_with_state(state.clone(), admin::menu))

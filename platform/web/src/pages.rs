@@ -31,8 +31,10 @@ pub(crate) struct PageCtx {
     pub(crate) phone: String,
     pub(crate) phone_link: String,
     pub(crate) email: String,
-    /// The sign-in link, back to this page, when citizens can sign in.
+    /// The sign-in link, back to this page, when citizens can sign in (and are not signed in).
     pub(crate) sign_in: Option<String>,
+    /// The link to a signed-in citizen's own dossiers.
+    pub(crate) my_dossiers: Option<crate::my_dossiers::HeaderLink>,
 }
 
 impl PageCtx {
@@ -56,6 +58,7 @@ impl PageCtx {
             .map(|p| format!(":{p}"))
             .unwrap_or_default();
         let phone = m.branding.contact.phone.to_string();
+        let my_dossiers = crate::my_dossiers::header_link(site.lang);
         Self {
             lang: site.lang.tag(),
             other_lang: other.tag(),
@@ -76,13 +79,18 @@ impl PageCtx {
                 .collect(),
             phone,
             email: m.branding.contact.email.to_string(),
-            sign_in: state.citizen_sign_in.as_ref().map(|_| {
-                format!(
-                    "{}?return={}",
-                    crate::oidc::SIGN_IN_PATH,
-                    urlencode(path_and_query)
-                )
-            }),
+            my_dossiers,
+            sign_in: state
+                .citizen_sign_in
+                .as_ref()
+                .filter(|_| my_dossiers.is_none())
+                .map(|_| {
+                    format!(
+                        "{}?return={}",
+                        crate::oidc::SIGN_IN_PATH,
+                        urlencode(path_and_query)
+                    )
+                }),
         }
     }
 }

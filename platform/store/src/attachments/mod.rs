@@ -193,6 +193,45 @@ pub async fn attach_in(
     Ok(documents)
 }
 
+/// Takes upload `id` of `by`, checked against `procedure`'s limits, inside the caller's
+/// transaction: deletes its row under its blob's lock and gives it back, for the caller to write
+/// the row that refers to the blob from now on (a complaint's attachment) before it commits.
+/// Refuses with [`StoreError::NotFound`] what [`attach_in`] refuses.
+pub(crate) async fn take_upload_in(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: &UploadId,
+    by: &str,
+    procedure: &str,
+) -> Result<attachment_upload::Model, StoreError> {
+    let refused = || StoreError::NotFound(format!("upload {id}"));
+    let by_id = || {
+        attachment_upload::Column::TenantId
+            .eq(tenant.0)
+            .and(attachment_upload::Column::Id.eq(id.as_str()))
+    };
+    let now = Utc::now();
+    let upload = attachment_upload::Entity::find()
+        .filter(by_id())
+        .one(db)
+        .await?
+        .filter(|u| u.uploaded_by == by && u.expires_at > now && u.procedure_code == procedure)
+        .ok_or_else(refused)?;
+    let hash: ContentHash = upload
+        .sha256
+        .parse()
+        .map_err(|_| corrupt("an upload's sha256"))?;
+    lock_blob(db, tenant, &hash).await?;
+    let deleted = attachment_upload::Entity::delete_many()
+        .filter(by_id())
+        .exec(db)
+        .await?;
+    if deleted.rows_affected != 1 {
+        return Err(refused());
+    }
+    Ok(upload)
+}
+
 /// Attaches uploads to a dossier on their own, in a transaction of their own (a scan added at
 /// the desk, a result). See [`attach_in`].
 pub async fn attach(

@@ -20,7 +20,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 
 use super::{AttachmentError, lock_blob};
 use crate::blobs::{Blobs, ContentHash, ListedBlob};
-use crate::entity::{attachment_upload, dossier_document};
+use crate::entity::{attachment_upload, complaint_attachment, dossier_document};
 use crate::{Store, StoreError, TenantId};
 
 /// Blobs checked together against the rows.
@@ -162,7 +162,17 @@ async fn unreferenced(
                 .select_only()
                 .column(dossier_document::Column::Sha256)
                 .filter(dossier_document::Column::TenantId.eq(tenant.0))
-                .filter(dossier_document::Column::Sha256.is_in(hashes))
+                .filter(dossier_document::Column::Sha256.is_in(hashes.clone()))
+                .into_tuple::<String>()
+                .all(&txn)
+                .await?,
+        );
+        referenced.extend(
+            complaint_attachment::Entity::find()
+                .select_only()
+                .column(complaint_attachment::Column::Sha256)
+                .filter(complaint_attachment::Column::TenantId.eq(tenant.0))
+                .filter(complaint_attachment::Column::Sha256.is_in(hashes))
                 .into_tuple::<String>()
                 .all(&txn)
                 .await?,
@@ -199,7 +209,16 @@ async fn referenced(
         .filter(dossier_document::Column::Sha256.eq(hex.as_str()))
         .one(db)
         .await?;
-    Ok(document.is_some())
+    if document.is_some() {
+        return Ok(true);
+    }
+    // A complaint's files are taken from uploads the same way (`take_upload_in`).
+    let complaint = complaint_attachment::Entity::find()
+        .filter(complaint_attachment::Column::TenantId.eq(tenant.0))
+        .filter(complaint_attachment::Column::Sha256.eq(hex.as_str()))
+        .one(db)
+        .await?;
+    Ok(complaint.is_some())
 }
 
 /// Deletes a blob if, under its lock, no row refers to it; whether it did.

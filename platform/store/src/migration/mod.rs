@@ -18,6 +18,9 @@ mod m0011_accountability;
 mod m0012_national;
 mod m0013_official_subjects;
 mod m0014_officials_admin;
+mod m0015_drafts;
+mod m0017_questions;
+mod m0018_complaints;
 
 use sea_orm_migration::prelude::*;
 
@@ -75,6 +78,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_national::Migration),
             Box::new(m0013_official_subjects::Migration),
             Box::new(m0014_officials_admin::Migration),
+            Box::new(m0015_drafts::Migration),
+            Box::new(m0017_questions::Migration),
+            Box::new(m0018_complaints::Migration),
         ]
     }
 }

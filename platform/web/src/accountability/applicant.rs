@@ -49,7 +49,8 @@ pub(crate) struct OpenBody {
     pub text: String,
 }
 
-/// The signed-in citizen of `session`, with their identity number.
+/// The signed-in citizen of `session`, with their identity number (also what "my dossiers"
+/// asks, `crate::my_dossiers`).
 pub(crate) fn citizen(session: &Session) -> Result<(&CitizenIdentity, &str), Failure> {
     match &session.principal {
         Principal::Citizen(c) => match c.citizen_id.as_deref() {
@@ -67,8 +68,8 @@ pub(crate) fn citizen(session: &Session) -> Result<(&CitizenIdentity, &str), Fai
             StatusCode::FORBIDDEN,
             "citizens_only",
             Msg::new(
-                "Chỉ người nộp hồ sơ, đăng nhập qua Cổng Dịch vụ công quốc gia, mới gửi được yêu cầu giải trình.",
-                "Only the applicant, signed in through the national public service portal, can send an accountability request.",
+                "Chỉ người nộp hồ sơ, đăng nhập qua Cổng Dịch vụ công quốc gia, mới xem và thao tác được trên hồ sơ của mình. Cán bộ xem hồ sơ trên Hệ thống thông tin một cửa điện tử.",
+                "Only applicants, signed in through the national public service portal, can see and act on their own dossiers. Officials see dossiers in the one-stop system.",
             ),
         )),
     }
@@ -98,10 +99,10 @@ pub(crate) async fn own_dossier(
             "not_your_dossier",
             Msg::new(
                 format!(
-                    "Hồ sơ {code} không phải của bạn: chỉ người nộp hồ sơ mới gửi và xem được yêu cầu giải trình về hồ sơ."
+                    "Hồ sơ {code} không phải của bạn: chỉ người nộp hồ sơ mới xem và thao tác được trên hồ sơ này."
                 ),
                 format!(
-                    "Dossier {code} is not yours: only its applicant can send and read accountability requests about it."
+                    "Dossier {code} is not yours: only its applicant can see it and act on it."
                 ),
             ),
         ));

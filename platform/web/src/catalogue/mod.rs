@@ -25,7 +25,9 @@ use crate::AppState;
 use crate::host::Site;
 use crate::i18n::labels;
 use crate::pages::{PageCtx, render, urlencode};
-pub(crate) use labels::{CatalogueLabels, catalogue_labels};
+pub(crate) use labels::{
+    CatalogueLabels, applicant, catalogue_labels, channel, copies, document_form, money,
+};
 
 /// Results per catalogue page.
 pub const PAGE_SIZE: usize = 20;
@@ -327,6 +329,8 @@ struct CataloguePage {
     page_of: String,
     previous: Option<String>,
     next: Option<String>,
+    /// The guidance assistant's link.
+    assistant: crate::guidance::AssistantLink,
 }
 
 /// The number of the last page of `total` results, `size` a page (1 when there is none).
@@ -340,7 +344,7 @@ fn page_start(page: usize, size: usize) -> usize {
 }
 
 /// `time` in words: `10 ngày làm việc`.
-fn time_text(lang: Lang, time: ProcessingTime) -> String {
+pub(crate) fn time_text(lang: Lang, time: ProcessingTime) -> String {
     let l = labels(lang);
     let unit = match time.unit {
         TimeUnit::WorkingDays => l.working_days,
@@ -553,6 +557,7 @@ async fn catalogue(
         previous: (current > 1).then(|| at(current - 1)),
         next: (current < last_page).then(|| at(current + 1)),
         pages,
+        assistant: crate::guidance::AssistantLink::new(lang),
     };
     (status, render(&view)).into_response()
 }
@@ -611,6 +616,8 @@ struct ProcedurePage {
     eligibility: Vec<String>,
     results: Vec<String>,
     legal_basis: Vec<LawView>,
+    /// The procedure's published questions and answers.
+    qa: crate::guidance::QaSection,
 }
 
 async fn procedure(
@@ -632,6 +639,7 @@ async fn procedure(
     let code = p.code.to_string();
     let path = procedure_path(lang, &code);
     let other_path = procedure_path(other(lang), &code);
+    let qa = crate::guidance::qa_section(&state, &site, &code).await;
     let view = ProcedurePage {
         page: page_ctx(&state, &site, &headers, &path, &other_path),
         l: catalogue_labels(lang),
@@ -711,6 +719,7 @@ async fn procedure(
                 title: b.title.get(lang).to_owned(),
             })
             .collect(),
+        qa,
         code,
     };
     render(&view)

@@ -12,12 +12,13 @@
 //!   requires `result`, a handling document when it requires `documents`, a supplement at the
 //!   desk.
 
-use motcua_store::attachments::{self, Attach, Document, DocumentKind, UploadId};
+use motcua_store::attachments::{self, Attach, Document, DocumentKind, Upload, UploadId};
 use serde_json::{Value, json};
 
 use super::official::Official;
 use crate::AppState;
 use crate::error::{ApiError, Failure};
+use crate::host::Site;
 use crate::i18n::Msg;
 
 fn no_such_upload(id: &str) -> Failure {
@@ -43,14 +44,26 @@ pub(crate) async fn own_upload(
     id: &str,
 ) -> Result<UploadId, ApiError> {
     let site = &official.guard.site;
-    let fail = |f: Failure| ApiError(site.lang, f);
-    let parsed: UploadId = id.parse().map_err(|_| fail(no_such_upload(id)))?;
-    let upload = attachments::upload(&state.store, site.tenant.id, &parsed)
+    upload_of(state, site, &official.actor.id, procedure, id)
         .await
-        .map_err(|e| fail(e.into()))?
-        .filter(|u| u.meta.uploaded_by == official.actor.id && u.meta.procedure_code == procedure)
-        .ok_or_else(|| fail(no_such_upload(id)))?;
-    Ok(upload.id)
+        .map(|u| u.id)
+        .map_err(|f| ApiError(site.lang, f))
+}
+
+/// The upload `id` if `owner` (`account:12`, `citizen:<subject>`) made it for `procedure` and it
+/// still waits to be attached; any other id is refused with the same words.
+pub(crate) async fn upload_of(
+    state: &AppState,
+    site: &Site,
+    owner: &str,
+    procedure: &str,
+    id: &str,
+) -> Result<Upload, Failure> {
+    let parsed: UploadId = id.parse().map_err(|_| no_such_upload(id))?;
+    attachments::upload(&state.store, site.tenant.id, &parsed)
+        .await?
+        .filter(|u| u.meta.uploaded_by == owner && u.meta.procedure_code == procedure)
+        .ok_or_else(|| no_such_upload(id))
 }
 
 /// The uploads `ids` of the official as attachments of `kind` to a dossier of `procedure`.

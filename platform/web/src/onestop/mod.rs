@@ -8,7 +8,7 @@
 
 mod accountability;
 mod api;
-mod attachments;
+pub(crate) mod attachments;
 mod desk;
 mod exchange;
 mod inbox;

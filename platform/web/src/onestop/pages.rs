@@ -14,13 +14,12 @@
 
 mod command;
 mod desk;
-mod desk_form;
 mod dossier;
 mod facts;
 mod history;
 mod inbox;
 mod reception;
-mod sent;
+pub(crate) mod sent;
 mod values;
 
 use askama::Template;

@@ -24,11 +24,11 @@ use serde::Deserialize;
 
 use super::super::desk::{self, Decision, DeskAttachment, DeskBody};
 use super::super::official::Official;
-use super::desk_form::{Entered, form_json};
 use super::reception::{KeptScan, Problems, applicant, form_page, place};
 use super::sent::{self, Files};
 use super::{Flash, Staff, page, respond, see_other};
 use crate::AppState;
+use crate::eform::{Entered, form_json};
 use crate::error::Failure;
 use crate::guard::Guard;
 use crate::i18n::Msg;

@@ -1,4 +1,4 @@
-//! The reception form's page: the applicant, the channel, the e-form ([`super::desk_form`]),
+//! The reception form's page: the applicant, the channel, the e-form ([`crate::eform`]),
 //! the checklist of the case's documents and the desk's decision, shown again after a refusal
 //! with everything typed and each problem next to its input.
 
@@ -10,8 +10,8 @@ use motcua_core::lang::Lang;
 use motcua_core::procedure::{Case, DocumentForm};
 
 use super::super::official::Official;
-use super::desk_form::{Entered, FieldView, input_of, views};
 use super::{Opt, Staff};
+use crate::eform::{Entered, FieldView, input_of, views};
 use crate::error::{Details, Failure};
 use crate::sites::Live;
 

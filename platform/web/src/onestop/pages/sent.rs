@@ -1,5 +1,6 @@
-//! What a staff page's form sent: its fields, and the files it carried, each stored as an upload
-//! of the official as it arrives (held to the procedure's limits) or refused with the reason.
+//! What a page's form sent: its fields, and the files it carried, each stored as an upload of the
+//! official (or, on the portal, of the citizen answering a request to supplement their dossier)
+//! as it arrives, held to the procedure's limits, or refused with the reason.
 //!
 //! A form with files is `multipart/form-data` (its CSRF token is its first part, checked by the
 //! session middleware); one without is URL-encoded. Either way the handler reads the same
@@ -22,8 +23,8 @@ use crate::i18n::Msg;
 const MAX_FIELD: usize = 64 << 10;
 
 /// Where the files of a form go.
-pub(super) struct Files {
-    /// Who uploads them (the official's subject, `account:12`).
+pub(crate) struct Files {
+    /// Who uploads them (the official's subject `account:12`, a citizen's `citizen:<subject>`).
     pub owner: String,
     /// The procedure whose limits they are held to.
     pub procedure: String,
@@ -33,7 +34,7 @@ pub(super) struct Files {
 
 /// What a form sent.
 #[derive(Default)]
-pub(super) struct Sent {
+pub(crate) struct Sent {
     /// Its fields, in order, repeated names kept.
     pub pairs: Vec<(String, String)>,
     /// The files stored, by input name.
@@ -65,7 +66,7 @@ fn too_large() -> Failure {
 }
 
 /// Reads the form of `req`; its files go to `files`.
-pub(super) async fn read(
+pub(crate) async fn read(
     state: &AppState,
     site: &Site,
     req: Request,
@@ -132,8 +133,9 @@ pub(super) async fn read(
             Ok(upload) => sent.files.push((name, upload)),
             Err(f) if f.status.is_client_error() => {
                 let message = f.message.get(lang);
+                let file = lang.pick("Tệp", "File");
                 sent.refused
-                    .push((name, format!("Tệp “{file_name}”: {message}")));
+                    .push((name, format!("{file} “{file_name}”: {message}")));
             }
             Err(f) => return Err(f),
         }
@@ -143,7 +145,7 @@ pub(super) async fn read(
 
 impl Sent {
     /// The uploads stored for input `name`.
-    pub(super) fn files_of(&self, name: &str) -> Vec<&Upload> {
+    pub(crate) fn files_of(&self, name: &str) -> Vec<&Upload> {
         self.files
             .iter()
             .filter(|(n, _)| n == name)

@@ -1,5 +1,7 @@
-//! The e-form of the reception form: each field of the procedure's form as an input that fits
-//! its type, and what the official typed turned back into the form's JSON.
+//! A procedure's e-form as a page's inputs, shared by the one-stop desk's reception form and the
+//! citizen portal's online submission: each field of the procedure's form as an input that fits
+//! its type, labelled in the page's language, and what was typed turned back into the form's
+//! JSON for the same validator the JSON API uses.
 //!
 //! Names: `f.<key>` for a field, `f.<table>.<row>.<column>` for a table's cell (rows from 0), and
 //! `dong.<table>` for the number of rows a table showed. Tables show one empty row more than were
@@ -9,8 +11,12 @@
 //! shown. A field shown only under a condition is never `required` to the browser (it cannot
 //! evaluate the condition without scripts); the server decides.
 //!
-//! Files: the page takes scans of the ticked documents, but an e-form's own file field still takes
-//! the JSON reference of an attachment uploaded elsewhere (`{"sha256": …, "name": …, "size": …}`).
+//! Files: the pages take the case's documents as files of their own, but an e-form's own file
+//! field still takes the JSON reference of an attachment uploaded elsewhere
+//! (`{"sha256": …, "name": …, "size": …}`).
+//!
+//! The inputs are drawn by `templates/eform/field.html`, included by both pages for each
+//! [`FieldView`]; every input names its help, condition and problems in `aria-describedby`.
 
 use std::collections::HashMap;
 
@@ -19,13 +25,18 @@ use motcua_workflow::form::{CompiledField, CompiledForm};
 use motcua_workflow::schema::FieldType;
 use serde_json::{Map, Value};
 
-/// What the official typed, by input name.
+pub(crate) use labels::{EformLabels, labels};
+
+mod labels;
+pub(crate) mod shown;
+
+/// What was typed, by input name.
 #[derive(Debug, Default)]
-pub(super) struct Entered(HashMap<String, Vec<String>>);
+pub(crate) struct Entered(HashMap<String, Vec<String>>);
 
 impl Entered {
     /// The fields of a submitted form.
-    pub(super) fn new(pairs: &[(String, String)]) -> Self {
+    pub(crate) fn new(pairs: &[(String, String)]) -> Self {
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
         for (k, v) in pairs {
             map.entry(k.clone()).or_default().push(v.clone());
@@ -34,7 +45,7 @@ impl Entered {
     }
 
     /// The first value of `name`, trimmed (empty when absent).
-    pub(super) fn one(&self, name: &str) -> &str {
+    pub(crate) fn one(&self, name: &str) -> &str {
         self.0
             .get(name)
             .and_then(|v| v.first())
@@ -42,7 +53,7 @@ impl Entered {
     }
 
     /// Every non-empty value of `name`.
-    pub(super) fn all(&self, name: &str) -> Vec<&str> {
+    pub(crate) fn all(&self, name: &str) -> Vec<&str> {
         self.0
             .get(name)
             .map(|v| {
@@ -55,7 +66,7 @@ impl Entered {
     }
 
     /// Whether `name` was sent with `value`.
-    pub(super) fn has(&self, name: &str, value: &str) -> bool {
+    pub(crate) fn has(&self, name: &str, value: &str) -> bool {
         self.all(name).contains(&value)
     }
 
@@ -134,7 +145,7 @@ fn value(field: &CompiledField, entered: &Entered, name: &str) -> Option<Value> 
 }
 
 /// The e-form's JSON from what was typed; table rows are compacted in `entered` first.
-pub(super) fn form_json(form: &CompiledForm, entered: &mut Entered) -> Value {
+pub(crate) fn form_json(form: &CompiledForm, entered: &mut Entered) -> Value {
     let mut out = Map::new();
     for f in &form.fields {
         if f.kind == FieldType::Table {
@@ -163,7 +174,7 @@ pub(super) fn form_json(form: &CompiledForm, entered: &mut Entered) -> Value {
 }
 
 /// The input name a validator's path points at: `table[2].column` → `f.table.2.column`.
-pub(super) fn input_of(path: &str) -> String {
+pub(crate) fn input_of(path: &str) -> String {
     match path.split_once('[') {
         Some((table, rest)) => {
             let (row, column) = rest
@@ -180,17 +191,17 @@ pub(super) fn input_of(path: &str) -> String {
 }
 
 /// An option of a choice, checked or not.
-pub(super) struct Choice {
+pub(crate) struct Choice {
     /// The value sent.
     pub value: String,
-    /// What the official reads.
+    /// What the applicant or official reads.
     pub label: String,
     /// Whether it is chosen.
     pub checked: bool,
 }
 
 /// A field of the e-form as an input.
-pub(super) struct FieldView {
+pub(crate) struct FieldView {
     /// The field's key (a column's, for a cell).
     pub key: String,
     /// The input's name.
@@ -212,7 +223,7 @@ pub(super) struct FieldView {
     pub value: String,
     /// A choice's options.
     pub choices: Vec<Choice>,
-    /// When a conditional field applies, in words.
+    /// When a conditional field applies, as a sentence (`Chỉ điền khi …`).
     pub condition: Option<String>,
     /// The problems found with it.
     pub errors: Vec<String>,
@@ -228,6 +239,37 @@ pub(super) struct FieldView {
     pub rows: Vec<Vec<FieldView>>,
     /// Whether a table may get another row.
     pub more_rows: bool,
+    /// For a file field the page fills from a document's upload: that document's code (the
+    /// field shows no input of its own).
+    pub supplied_by: Option<String>,
+    /// The words around the inputs, in the page's language.
+    pub l: &'static EformLabels,
+}
+
+impl FieldView {
+    /// The ids of what describes the input (help, condition, problems), for
+    /// `aria-describedby`; empty when nothing does.
+    pub(crate) fn described_by(&self) -> String {
+        let mut ids = Vec::new();
+        if self.help.is_some() {
+            ids.push(format!("{}-help", self.id));
+        }
+        if self.condition.is_some() {
+            ids.push(format!("{}-condition", self.id));
+        }
+        for n in 1..=self.errors.len() {
+            ids.push(format!("{}-error-{n}", self.id));
+        }
+        ids.join(" ")
+    }
+
+    /// Whether the field takes the whole width of the form's grid.
+    pub(crate) fn wide(&self) -> bool {
+        matches!(
+            self.widget,
+            "table" | "textarea" | "checkboxes" | "file" | "checkbox"
+        )
+    }
 }
 
 fn widget(kind: FieldType) -> &'static str {
@@ -259,9 +301,10 @@ fn option_of(form: &CompiledForm, key: &str, value: &str, lang: Lang) -> String 
         )
 }
 
-/// A field's condition in words, for the simple shapes designers write (`form.x`, `!form.x`,
-/// `form.x == 'v'`, `form.x != 'v'`); other conditions are quoted as written.
-pub(super) fn condition(form: &CompiledForm, source: &str, lang: Lang) -> String {
+/// A field's condition in words (`khi …` / `when …`), for the simple shapes designers write
+/// (`form.x`, `!form.x`, `form.x == 'v'`, `form.x != 'v'`); other conditions are quoted as
+/// written.
+pub(crate) fn condition(form: &CompiledForm, source: &str, lang: Lang) -> String {
     let s = source.trim();
     let key = |t: &str| t.trim().strip_prefix("form.").map(str::to_owned);
     let literal = |t: &str| {
@@ -272,26 +315,31 @@ pub(super) fn condition(form: &CompiledForm, source: &str, lang: Lang) -> String
             .map(str::to_owned)
     };
     let simple = |k: &str| k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    for (op, words) in [("!=", "không phải"), ("==", "là")] {
+    let w = &labels(lang).condition;
+    for (op, words) in [("!=", w.is_not), ("==", w.is)] {
         if let Some((l, r)) = s.split_once(op)
             && let (Some(k), Some(v)) = (key(l), literal(r))
             && simple(&k)
             && let Some(label) = label_of(form, &k, lang)
         {
-            return format!("khi {label} {words} {}", option_of(form, &k, &v, lang));
+            return format!(
+                "{} {label} {words} {}",
+                w.when,
+                option_of(form, &k, &v, lang)
+            );
         }
     }
     if let Some(k) = s.strip_prefix('!').and_then(key).filter(|k| simple(k))
         && let Some(label) = label_of(form, &k, lang)
     {
-        return format!("khi không đánh dấu {label}");
+        return w.unticked.replace("{}", &label);
     }
     if let Some(k) = key(s).filter(|k| simple(k))
         && let Some(label) = label_of(form, &k, lang)
     {
-        return format!("khi đánh dấu {label}");
+        return w.ticked.replace("{}", &label);
     }
-    format!("khi điều kiện {s} đúng")
+    w.other.replace("{}", s)
 }
 
 fn view(
@@ -303,10 +351,11 @@ fn view(
     lang: Lang,
 ) -> FieldView {
     let values = entered.all(&name);
-    let condition = f
-        .visible_if
-        .as_ref()
-        .map(|e| condition(form, e.source(), lang));
+    let l = labels(lang);
+    let condition = f.visible_if.as_ref().map(|e| {
+        l.only_when
+            .replace("{}", &condition(form, e.source(), lang))
+    });
     let number = |x: Option<f64>| x.map(|x| x.to_string());
     FieldView {
         key: f.key.clone(),
@@ -340,13 +389,15 @@ fn view(
         columns: Vec::new(),
         rows: Vec::new(),
         more_rows: false,
+        supplied_by: None,
+        l,
         name,
     }
 }
 
 /// Every field of `form` as an input, with what was typed and the errors by input name;
 /// `more` names a table to give one row more.
-pub(super) fn views(
+pub(crate) fn views(
     form: &CompiledForm,
     entered: &Entered,
     errors: &HashMap<String, Vec<String>>,

@@ -1,0 +1,198 @@
+//! The receipt of a dossier submitted online: `GET /ho-so-cua-toi/{code}/bien-nhan` and
+//! `GET /my-dossiers/{code}/receipt`, for its owner only (the citizen whose identity number is
+//! the applicant's; anyone else gets the 404 of a dossier that does not exist): the code, the
+//! procedure, when it was received and when the result is due, the documents supplied, the QR
+//! code of its public lookup (as on printed slips), and how to pay the fees in person.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use motcua_core::codes::DossierCode;
+use motcua_core::lang::Lang;
+use motcua_store::attachments::{self, DocumentKind};
+use motcua_store::dossiers::{self, Dossier};
+
+use super::form::private;
+use super::labels::{money, size};
+use super::{ApplyLabels, applicant, apply_labels, dossier_path, notice, receipt_path};
+use crate::AppState;
+use crate::error::Failure;
+use crate::host::Site;
+use crate::i18n::Msg;
+use crate::pages::{PageCtx, local_time, render};
+use crate::session::Session;
+
+/// A document supplied, as the receipt lists it.
+struct DocumentLine {
+    name: String,
+    file: String,
+    size: String,
+}
+
+#[derive(Template)]
+#[template(path = "apply/receipt.html")]
+struct ReceiptPage {
+    page: PageCtx,
+    l: &'static ApplyLabels,
+    code: String,
+    procedure: String,
+    received_at: String,
+    due_at: String,
+    status: &'static str,
+    documents: Vec<DocumentLine>,
+    lookup_url: String,
+    qr: String,
+    /// The fees and how to pay them, when there are any.
+    fees: Vec<String>,
+    pay: Option<String>,
+    dossier_href: String,
+}
+
+/// The public lookup URL of dossier `code` on this host (with the port the request came on,
+/// for development).
+fn lookup_url(state: &AppState, site: &Site, headers: &HeaderMap, code: &str) -> String {
+    let port = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.rsplit_once(':'))
+        .map(|(_, p)| p)
+        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        .map(|p| format!(":{p}"))
+        .unwrap_or_default();
+    let scheme = if state.config.https { "https" } else { "http" };
+    let host = site.tenant.host(site.lang);
+    format!(
+        "{scheme}://{host}{port}/lookup?code={}",
+        crate::pages::urlencode(code)
+    )
+}
+
+fn not_found(code: &str) -> Failure {
+    Failure::not_found(Msg::new(
+        format!("Không tìm thấy hồ sơ mã {code} của bạn."),
+        format!("You have no dossier with the code {code}."),
+    ))
+}
+
+/// Dossier `code` of the host's tenant if its applicant's identity number is `citizen_id`.
+async fn own(
+    state: &AppState,
+    site: &Site,
+    citizen_id: &str,
+    code: &str,
+) -> Result<Dossier, Failure> {
+    let parsed: DossierCode = code.parse().map_err(|_| not_found(code))?;
+    let dossier = dossiers::find(&state.store, site.tenant.id, &parsed)
+        .await?
+        .ok_or_else(|| not_found(code))?;
+    let owner = dossier.applicant.id_number.as_ref().map(|id| id.as_str());
+    if owner == Some(citizen_id) {
+        Ok(dossier)
+    } else {
+        Err(not_found(code))
+    }
+}
+
+/// What a fee costs and where it is paid: at the procedure's desk, in person, as the portal
+/// takes no payment online.
+fn fees(site: &Site, d: &Dossier, lang: Lang) -> (Vec<String>, Option<String>) {
+    let Some(live) = site.tenant.procedure(&d.procedure_code) else {
+        return (Vec::new(), None);
+    };
+    let info = live.info();
+    let lines: Vec<String> = info
+        .fees
+        .iter()
+        .filter(|f| f.amount > 0)
+        .map(|f| format!("{}: {}", f.name.get(lang), money(lang, f.amount)))
+        .collect();
+    if lines.is_empty() {
+        return (lines, None);
+    }
+    let m = &site.tenant.manifest;
+    let desk = info.desk(m).name.get(lang).to_owned();
+    let address = m.branding.contact.address.get(lang).to_owned();
+    let pay = lang.pick(
+        format!(
+            "Phí, lệ phí chưa thanh toán trực tuyến được trên Cổng: vui lòng nộp trực tiếp tại {desk} ({address}) khi nhận kết quả, mang theo mã hồ sơ này."
+        ),
+        format!(
+            "Fees cannot be paid online on this portal yet: please pay in person at the {desk} ({address}) when you collect the result, quoting this dossier code."
+        ),
+    );
+    (lines, Some(pay))
+}
+
+/// `GET /ho-so-cua-toi/{code}/bien-nhan`, `GET /my-dossiers/{code}/receipt`.
+pub(super) async fn show(
+    State(state): State<AppState>,
+    site: Site,
+    headers: HeaderMap,
+    session: Option<Session>,
+    Path(code): Path<String>,
+    uri: axum::http::Uri,
+) -> Response {
+    if let Some(r) = super::other_language(&site, uri.path(), |lang| receipt_path(lang, &code)) {
+        return r;
+    }
+    let lang = site.lang;
+    let here = receipt_path(lang, &code);
+    let who = match applicant(&state, &site, &headers, session.as_ref(), &here) {
+        Ok(who) => who,
+        Err(r) => return *r,
+    };
+    let outcome = async {
+        let d = own(&state, &site, who.citizen_id, &code).await?;
+        let documents = attachments::documents(&state.store, site.tenant.id, d.id).await?;
+        let live = site.tenant.procedure(&d.procedure_code);
+        let code = d.code.to_string();
+        let url = lookup_url(&state, &site, &headers, &code);
+        let qr = motcua_forms::qr_svg(&url).map_err(|e| Failure::internal(&e))?;
+        let (fees, pay) = fees(&site, &d, lang);
+        Ok::<_, Failure>(ReceiptPage {
+            page: super::page_ctx(&state, &site, &headers, |lang| receipt_path(lang, &code)),
+            l: apply_labels(lang),
+            procedure: live.map_or_else(
+                || d.procedure_code.clone(),
+                |p| p.info().name.get(lang).to_owned(),
+            ),
+            received_at: local_time(&site, d.received_at),
+            due_at: local_time(&site, d.due_at),
+            status: d.status.label(lang),
+            documents: documents
+                .iter()
+                .map(|doc| DocumentLine {
+                    name: match &doc.kind {
+                        DocumentKind::Required(c) => live
+                            .and_then(|p| {
+                                p.info()
+                                    .cases
+                                    .iter()
+                                    .find_map(|case| case.documents.iter().find(|x| x.code == *c))
+                            })
+                            .map_or_else(|| c.clone(), |x| x.name.get(lang).to_owned()),
+                        _ => String::new(),
+                    },
+                    file: doc.file_name.clone(),
+                    size: size(doc.size),
+                })
+                .collect(),
+            lookup_url: url,
+            qr,
+            fees,
+            pay,
+            dossier_href: dossier_path(lang, &code),
+            code,
+        })
+    }
+    .await;
+    match outcome {
+        Ok(page) => {
+            let mut response = render(&page).into_response();
+            private(&mut response);
+            response
+        }
+        Err(f) => notice(&state, &site, &headers, &f, None),
+    }
+}

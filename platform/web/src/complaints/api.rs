@@ -1,0 +1,183 @@
+//! The public JSON API of complaints, on the portal and one-stop hosts of each tenant:
+//!
+//! - `POST /api/v1/complaints`: a JSON body `{"kind", "about", "procedure" | "division" |
+//!   "dossier", "name", "phone", "email", "address", "text"}`, or the same fields as
+//!   `multipart/form-data` with up to three files; 201 with the tracking code. Anyone may send
+//!   (a signed-in citizen is recorded as the sender); rate limited per client;
+//! - `GET /api/v1/complaints/{code}?contact=...`: the complaint for whoever holds its code and
+//!   the telephone number or e-mail address given with it (404 otherwise, the two cases not told
+//!   apart); rate limited per client like the public lookup;
+//! - `GET /api/v1/complaints?published=true`: the published answers, newest first.
+
+use axum::Json;
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use motcua_store::complaints::{self, ListQuery};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::intake::{self, Draft};
+use super::{local_time, not_found, public_json, published_json};
+use crate::AppState;
+use crate::client::ClientIp;
+use crate::error::{ApiError, Failure};
+use crate::host::Site;
+use crate::i18n::Msg;
+use crate::session::Session;
+
+/// `POST /api/v1/complaints`.
+pub(crate) async fn send(
+    State(state): State<AppState>,
+    site: Site,
+    client: ClientIp,
+    session: Option<Session>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let lang = site.lang;
+    let fail = |f: Failure| ApiError(lang, f);
+    state
+        .rate_limit("complaint", &client, state.config.submit_per_minute)
+        .await
+        .map_err(fail)?;
+    intake::check_length(req.headers()).map_err(fail)?;
+    let owner = intake::upload_owner().map_err(fail)?;
+    let (draft, uploads) = if crate::api::is_multipart(req.headers()) {
+        let form = Multipart::from_request(req, &state)
+            .await
+            .map_err(|e| fail(intake::bad_multipart(&e.body_text())))?;
+        let (pairs, uploads) = intake::read_multipart(&state, &site, form, &owner)
+            .await
+            .map_err(fail)?;
+        (Draft::from_pairs(&pairs), uploads)
+    } else {
+        let crate::api::ApiJson(draft) =
+            crate::api::ApiJson::<Draft>::from_request(req, &state).await?;
+        (trimmed(draft), Vec::new())
+    };
+    let citizen = intake::citizen_of(session.as_ref());
+    let checked = intake::check(&state, &site, &draft, citizen)
+        .await
+        .map_err(fail)?;
+    let c = intake::store(&state, &site, checked, uploads, &owner)
+        .await
+        .map_err(fail)?;
+    let (forwards, files) = complaints::details(&state.store, site.tenant.id, c.id)
+        .await
+        .map_err(|e| fail(e.into()))?;
+    let mut body = public_json(&site, &c, &forwards, &files);
+    body["track"] = json!(format!(
+        "{}/{}",
+        site.lang.pick("/phan-anh-kien-nghi", "/feedback"),
+        c.code
+    ));
+    body["answer_by_local"] = json!(local_time(&site, c.answer_by));
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// A JSON draft with its fields trimmed, as a form's are.
+fn trimmed(d: Draft) -> Draft {
+    let t = |s: String| s.trim().to_owned();
+    Draft {
+        kind: t(d.kind),
+        about: t(d.about),
+        procedure: t(d.procedure),
+        division: t(d.division),
+        dossier: t(d.dossier),
+        name: t(d.name),
+        phone: t(d.phone),
+        email: t(d.email),
+        address: t(d.address),
+        text: t(d.text),
+    }
+}
+
+/// The query of `GET /api/v1/complaints/{code}`.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct TrackQuery {
+    #[serde(default)]
+    contact: String,
+}
+
+/// The complaint `code` of the host's tenant if `contact` is its sender's, with its forwardings
+/// and files; 404 otherwise. Rate limited per client.
+pub(crate) async fn tracked(
+    state: &AppState,
+    site: &Site,
+    client: &ClientIp,
+    code: &str,
+    contact: &str,
+) -> Result<Value, Failure> {
+    state
+        .rate_limit("complaint_track", client, state.config.lookup_per_minute)
+        .await?;
+    let Some(code) = complaints::parse_code(code) else {
+        return Err(not_found());
+    };
+    let c = complaints::find(&state.store, site.tenant.id, &code)
+        .await?
+        .filter(|c| super::contact_matches(c, contact))
+        .ok_or_else(not_found)?;
+    let (forwards, files) = complaints::details(&state.store, site.tenant.id, c.id).await?;
+    Ok(public_json(site, &c, &forwards, &files))
+}
+
+/// `GET /api/v1/complaints/{code}?contact=...`.
+pub(crate) async fn track(
+    State(state): State<AppState>,
+    site: Site,
+    client: ClientIp,
+    Path(code): Path<String>,
+    Query(q): Query<TrackQuery>,
+) -> Result<Response, ApiError> {
+    let body = tracked(&state, &site, &client, &code, &q.contact)
+        .await
+        .map_err(|f| ApiError(site.lang, f))?;
+    let mut response = Json(body).into_response();
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}
+
+/// The query of `GET /api/v1/complaints`.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ListParams {
+    #[serde(default)]
+    published: Option<bool>,
+    #[serde(default)]
+    limit: Option<u64>,
+}
+
+/// `GET /api/v1/complaints?published=true`.
+pub(crate) async fn published(
+    State(state): State<AppState>,
+    site: Site,
+    Query(q): Query<ListParams>,
+) -> Result<Json<Value>, ApiError> {
+    let fail = |f: Failure| ApiError(site.lang, f);
+    if q.published != Some(true) {
+        return Err(fail(Failure::invalid(
+            "published_only",
+            Msg::new(
+                "Chỉ các phản ánh, kiến nghị đã trả lời và công khai mới xem được: hãy gửi published=true.",
+                "Only answered and published complaints can be listed: send published=true.",
+            ),
+        )));
+    }
+    let rows = complaints::list(
+        &state.store,
+        site.tenant.id,
+        &ListQuery {
+            published: true,
+            limit: q.limit.unwrap_or(50),
+            ..ListQuery::default()
+        },
+    )
+    .await
+    .map_err(|e| fail(e.into()))?;
+    Ok(Json(json!({
+        "rows": rows.iter().map(|c| published_json(&site, c)).collect::<Vec<_>>(),
+    })))
+}
