@@ -527,6 +527,28 @@ async fn files_are_held_to_their_limits_on_the_form_and_the_api(backend: Backend
         Some(PDF.len() as u64),
         "the sweep must keep the complaint's file"
     );
+    // The officials of the division it went to open the file; another division may not.
+    let code = r.json()["code"].as_str().unwrap().to_owned();
+    let justice = Clerk::new(&app, "pakn-tep-tp", &[(Role::Specialist, Some(JUSTICE))]).await;
+    let police = Clerk::new(&app, "pakn-tep-ca", &[(Role::Specialist, Some(POLICE))]).await;
+    let href = format!("/api/v1/onestop/complaints/{code}/files/{sha}");
+    let shown = justice
+        .get(&app, &format!("/api/v1/onestop/complaints/{code}"))
+        .await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert_eq!(shown.json()["attachments"][0]["href"], href.as_str());
+    let file = justice.get(&app, &href).await;
+    assert_eq!(file.status, 200, "{}", file.body);
+    assert_eq!(file.body.as_bytes(), PDF);
+    assert!(
+        file.header("content-disposition")
+            .is_some_and(|d| d.starts_with("attachment") && d.contains("ban-sao.pdf"))
+    );
+    assert_eq!(police.get(&app, &href).await.status, 403);
+    let other = format!("/api/v1/onestop/complaints/{code}/files/{}", "0".repeat(64));
+    assert_eq!(justice.get(&app, &other).await.status, 404);
+    // The public answer never names the file's address.
+    assert!(!r.body.contains("/files/"), "{}", r.body);
 
     // The page: 303 to the tracking page of the new code, which asks for the contact first.
     let r = post_form(&app, "/phan-anh-kien-nghi", FORM, None).await;

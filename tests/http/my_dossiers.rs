@@ -668,14 +668,43 @@ async fn the_result_is_downloaded_by_its_owner_only(backend: Backend) {
     let police = Clerk::new(&app, "chuyenvien94", &[(Role::Specialist, Some(POLICE))]).await;
     let head = Clerk::new(&app, "lanhdao94", &[(Role::DivisionHead, Some(POLICE))]).await;
     let code = received(&app, &desk, OWNER_ID, "accept").await;
+    // The search's working paper is the officials', not the applicant's.
+    let note = pdf(22);
+    let r = app
+        .send(request(
+            "POST",
+            STAFF,
+            &format!("/api/v1/uploads?procedure={RECORDS}&name=ket-qua-tra-cuu.pdf"),
+            Some(&police.cookie),
+            Some(&police.csrf),
+            &[],
+            Body::from(note.clone()),
+        ))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let working = r.json()["id"].as_str().unwrap().to_owned();
     let r = police
         .command(
             &app,
             &code,
-            json!({ "type": "act", "step": "tra-cuu", "action": "du-thong-tin" }),
+            json!({ "type": "act", "step": "tra-cuu", "action": "du-thong-tin",
+                    "attachments": [working] }),
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
+    let note_href = {
+        use sha2::Digest;
+        format!(
+            "/api/v1/dossiers/{code}/documents/{}",
+            hex::encode(sha2::Sha256::digest(&note))
+        )
+    };
+    let r = police.get(&app, &note_href).await;
+    assert_eq!(
+        r.status, 200,
+        "the officials read their working paper: {}",
+        r.body
+    );
     let certificate = pdf(21);
     let r = app
         .send(request(
@@ -730,6 +759,22 @@ async fn the_result_is_downloaded_by_its_owner_only(backend: Backend) {
     let page = en.get(&app, &format!("/my-dossiers/{code}")).await;
     assert!(page.body.contains("Electronic result"), "{}", page.body);
     assert!(page.body.contains(&format!("href=\"{href}\"")));
+
+    // The working paper is neither listed to the owner nor downloaded by them.
+    let listed = owner
+        .get(&app, &format!("/api/v1/dossiers/{code}/documents"))
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    let kinds: Vec<String> = listed.json()["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(kinds.contains(&"result".to_owned()), "{kinds:?}");
+    assert!(!kinds.contains(&"handling".to_owned()), "{kinds:?}");
+    assert_eq!(owner.get(&app, &note_href).await.status, 404);
+    assert!(!page.body.contains("ket-qua-tra-cuu.pdf"), "{}", page.body);
 
     // Nobody else gets it: another citizen, nobody signed in, the owner in another tenant.
     let other = Citizen::new(&app, "thanhhoa", Lang::Vi, "an", OTHER_ID).await;

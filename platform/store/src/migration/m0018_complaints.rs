@@ -23,6 +23,12 @@ use super::{tenant_fk, tenant_isolation};
 pub(super) struct Migration;
 
 #[derive(DeriveIden)]
+enum Dossiers {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
 enum Complaints {
     Table,
     Id,
@@ -134,6 +140,12 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(C::Answer).text().null())
                 .col(ColumnDef::new(C::Published).boolean().not_null())
                 .foreign_key(&mut tenant_fk(C::Table, C::TenantId))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(C::Table, C::DossierId)
+                        .to(Dossiers::Table, Dossiers::Id)
+                        .on_delete(ForeignKeyAction::Restrict),
+                )
                 .to_owned(),
         )
         .await?;
@@ -228,8 +240,13 @@ impl MigrationTrait for Migration {
             .await?;
         }
 
-        for table in ["complaints", "complaint_forwards", "complaint_attachments"] {
-            tenant_isolation(m, table, "SELECT, INSERT, UPDATE").await?;
+        // A forward and a file are written once: only the complaint itself changes.
+        for (table, rights) in [
+            ("complaints", "SELECT, INSERT, UPDATE"),
+            ("complaint_forwards", "SELECT, INSERT"),
+            ("complaint_attachments", "SELECT, INSERT"),
+        ] {
+            tenant_isolation(m, table, rights).await?;
             if m.get_database_backend() == DbBackend::Postgres {
                 m.get_connection()
                     .execute_unprepared(&format!(

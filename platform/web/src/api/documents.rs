@@ -5,7 +5,9 @@
 //! dossier's procedure or in the desk that receives it, and the citizen who owns the dossier (the
 //! identity number of their sign-in is the applicant's). Anything else of the host's tenant is
 //! refused; a dossier or document of another tenant, or that does not exist, is a 404 that tells
-//! nothing, and so is another citizen's dossier.
+//! nothing, and so is another citizen's dossier. The owner gets what was filed by them or for
+//! them (the documents, supplements, results); officials' working papers (handling documents)
+//! are not theirs: listed to officials only, and a 404 to the owner like any unknown file.
 //!
 //! A download is always `Content-Disposition: attachment` with the type detected at upload and
 //! `X-Content-Type-Options: nosniff`: a document is never rendered in the platform's origin.
@@ -38,8 +40,18 @@ fn not_found(guard: &Guard) -> ApiError {
     )
 }
 
-/// The dossier `code` of the host's tenant, if the caller may see its documents.
-async fn visible_dossier(state: &AppState, guard: &Guard, code: &str) -> Result<Dossier, ApiError> {
+/// Whether a caller sees a document: officials see all, the owner all but working papers.
+fn shown(d: &Document, as_owner: bool) -> bool {
+    !(as_owner && d.kind == attachments::DocumentKind::Handling)
+}
+
+/// The dossier `code` of the host's tenant, if the caller may see its documents, and whether
+/// they see it as its owner (a citizen) rather than as an official.
+async fn visible_dossier(
+    state: &AppState,
+    guard: &Guard,
+    code: &str,
+) -> Result<(Dossier, bool), ApiError> {
     let lang = guard.site.lang;
     let tenant = &guard.site.tenant;
     let view = Permission::new(Object::Dossier, Action::View);
@@ -73,12 +85,12 @@ async fn visible_dossier(state: &AppState, guard: &Guard, code: &str) -> Result<
         None => Vec::new(),
     };
     if divisions.iter().any(|d| guard.may(view, Some(d))) || guard.may(view, None) {
-        return Ok(dossier);
+        return Ok((dossier, false));
     }
     if let Some(citizen) = citizen {
         let owner = dossier.applicant.id_number.as_ref().map(|id| id.as_str());
         return match (citizen.citizen_id.as_deref(), owner) {
-            (Some(own), Some(owner)) if own == owner => Ok(dossier),
+            (Some(own), Some(owner)) if own == owner => Ok((dossier, true)),
             // Another citizen's dossier is none of theirs, not even its existence.
             _ => Err(not_found(guard)),
         };
@@ -88,7 +100,7 @@ async fn visible_dossier(state: &AppState, guard: &Guard, code: &str) -> Result<
         Action::View,
         divisions.first().map(String::as_str),
     )?;
-    Ok(dossier)
+    Ok((dossier, false))
 }
 
 /// Where a document of dossier `code` is downloaded.
@@ -120,14 +132,18 @@ pub(super) async fn list(
     guard: Guard,
     Path(code): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let dossier = visible_dossier(&state, &guard, &code).await?;
+    let (dossier, as_owner) = visible_dossier(&state, &guard, &code).await?;
     let documents = attachments::documents(&state.store, guard.site.tenant.id, dossier.id)
         .await
         .map_err(|e| ApiError(guard.site.lang, e.into()))?;
     let code = dossier.code.to_string();
     Ok(Json(json!({
         "dossier": code,
-        "documents": documents.iter().map(|d| document_json(&code, d)).collect::<Vec<_>>(),
+        "documents": documents
+            .iter()
+            .filter(|d| shown(d, as_owner))
+            .map(|d| document_json(&code, d))
+            .collect::<Vec<_>>(),
     })))
 }
 
@@ -158,29 +174,49 @@ pub(super) async fn download(
     Path((code, sha256)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let lang = guard.site.lang;
-    let dossier = visible_dossier(&state, &guard, &code).await?;
+    let (dossier, as_owner) = visible_dossier(&state, &guard, &code).await?;
     let hash: ContentHash = sha256.parse().map_err(|_| not_found(&guard))?;
     let tenant = guard.site.tenant.id;
     let document = attachments::document(&state.store, tenant, dossier.id, &hash)
         .await
         .map_err(|e| ApiError(lang, e.into()))?
+        .filter(|d| shown(d, as_owner))
         .ok_or_else(|| not_found(&guard))?;
-    let read = state.blobs.read(tenant, &hash).await.map_err(|e| {
-        // A document row is written only for a stored blob: this is lost data, not a 404.
-        tracing::error!(dossier = %dossier.code, blob = %hash, error = %e, "a document's blob cannot be read");
+    attachment(
+        &state,
+        lang,
+        tenant,
+        &hash,
+        &document.file_name,
+        &document.content_type,
+    )
+    .await
+    .inspect_err(|_| tracing::error!(dossier = %dossier.code, "a document's blob cannot be read"))
+}
+
+/// The stored file `hash` of `tenant` as a download named `file_name`, streamed: always an
+/// attachment, never rendered in the platform's origin, never cached.
+pub(crate) async fn attachment(
+    state: &AppState,
+    lang: motcua_core::lang::Lang,
+    tenant: motcua_store::TenantId,
+    hash: &ContentHash,
+    file_name: &str,
+    content_type: &str,
+) -> Result<Response, ApiError> {
+    let read = state.blobs.read(tenant, hash).await.map_err(|e| {
+        // A file's row is written only for a stored blob: this is lost data, not a 404.
+        tracing::error!(blob = %hash, error = %e, "a stored file cannot be read");
         ApiError(lang, Failure::unavailable(&e))
     })?;
-    let content_type = HeaderValue::from_str(&document.content_type)
+    let content_type = HeaderValue::from_str(content_type)
         .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
     Ok((
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, content_type),
             (header::CONTENT_LENGTH, HeaderValue::from(read.size)),
-            (
-                header::CONTENT_DISPOSITION,
-                content_disposition(&document.file_name),
-            ),
+            (header::CONTENT_DISPOSITION, content_disposition(file_name)),
             (
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),

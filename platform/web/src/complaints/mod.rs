@@ -120,6 +120,7 @@ pub(crate) fn onestop_api_routes() -> (Router<AppState>, &'static [crate::guard:
         "/v1/onestop/complaints/{code}" [get] => get(officials::show),
         "/v1/onestop/complaints/{code}/forward" [post] => post(officials::forward),
         "/v1/onestop/complaints/{code}/answer" [post] => post(officials::answer),
+        "/v1/onestop/complaints/{code}/files/{sha256}" [get] => get(officials::file),
     }
 }
 
@@ -168,7 +169,7 @@ pub(crate) fn division_name(site: &Site, key: &str) -> String {
     crate::accountability::division_name(site, key)
 }
 
-/// What `c` is about, in words, in the host's language.
+/// What `c` is about, in words, in the host's language, for officials and the sender.
 pub(crate) fn subject_label(site: &Site, c: &Complaint) -> String {
     let l = complaint_labels(site.lang);
     match c.subject_kind.as_str() {
@@ -181,6 +182,15 @@ pub(crate) fn subject_label(site: &Site, c: &Complaint) -> String {
         }
         "division" => format!("{}: {}", l.about_division, division_name(site, &c.subject)),
         _ => format!("{}: {}", l.about_dossier, c.subject),
+    }
+}
+
+/// What `c` is about, for everyone: a dossier's code is left out, since the public lookup would
+/// tell its stage to anyone holding it.
+pub(crate) fn public_subject_label(site: &Site, c: &Complaint) -> String {
+    match c.subject_kind.as_str() {
+        "procedure" | "division" => subject_label(site, c),
+        _ => site.lang.pick("Một hồ sơ", "A dossier").to_owned(),
     }
 }
 
@@ -255,7 +265,7 @@ pub(crate) fn published_json(site: &Site, c: &Complaint) -> Value {
     json!({
         "code": c.code,
         "kind": { "code": c.kind, "label": kind_label(&c.kind, lang) },
-        "subject": { "kind": c.subject_kind, "label": subject_label(site, c) },
+        "subject": { "kind": c.subject_kind, "label": public_subject_label(site, c) },
         "division": { "key": c.division, "name": division_name(site, &c.division) },
         "text": c.text,
         "received_at": c.received_at,

@@ -26,7 +26,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::intake::{self, Draft};
-use super::{ComplaintLabels, complaint_labels, kind_label, local_time, subject_label};
+use super::{ComplaintLabels, complaint_labels, kind_label, local_time, public_subject_label};
 use crate::AppState;
 use crate::client::ClientIp;
 use crate::error::{Details, Failure};
@@ -524,7 +524,7 @@ pub(crate) async fn published(
             .map(|c| PublishedRow {
                 code: c.code.clone(),
                 kind: kind_label(&c.kind, lang),
-                subject: subject_label(&site, c),
+                subject: public_subject_label(&site, c),
                 received: local_time(&site, c.received_at),
                 text: c.text.clone(),
                 answered: c

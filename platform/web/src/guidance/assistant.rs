@@ -46,6 +46,7 @@ use crate::catalogue::{
     applicant, catalogue_labels, catalogue_path, channel, copies, document_form, money,
     procedure_path, time_text,
 };
+use crate::client::ClientIp;
 use crate::error::{ApiError, Failure};
 use crate::host::Site;
 use crate::i18n::Msg;
@@ -777,10 +778,19 @@ fn reply_json(site: &Site, r: &Reply) -> Value {
     v
 }
 
+/// Answers are counted per client like the public lookup: each reads the published answers
+/// and scores every procedure.
+async fn limit(state: &AppState, client: &ClientIp) -> Result<(), Failure> {
+    state
+        .rate_limit("assistant", client, state.config.lookup_per_minute)
+        .await
+}
+
 /// `GET /api/v1/assistant?q=`.
 pub(crate) async fn api(
     State(state): State<AppState>,
     site: Site,
+    client: ClientIp,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     let fail = |f: Failure| ApiError(site.lang, f);
@@ -796,6 +806,7 @@ pub(crate) async fn api(
     if question.chars().count() > MAX_QUERY {
         return Err(fail(too_long()));
     }
+    limit(&state, &client).await.map_err(fail)?;
     let answered = published(&state, &site).await;
     Ok(Json(reply_json(
         &site,
@@ -819,26 +830,29 @@ struct AssistantPage {
 pub(crate) async fn page_vi(
     state: State<AppState>,
     site: Site,
+    client: ClientIp,
     headers: HeaderMap,
     query: RawQuery,
 ) -> Response {
-    page(Lang::Vi, state, site, headers, query).await
+    page(Lang::Vi, state, site, client, headers, query).await
 }
 
 /// `GET /assistant?q=`.
 pub(crate) async fn page_en(
     state: State<AppState>,
     site: Site,
+    client: ClientIp,
     headers: HeaderMap,
     query: RawQuery,
 ) -> Response {
-    page(Lang::En, state, site, headers, query).await
+    page(Lang::En, state, site, client, headers, query).await
 }
 
 async fn page(
     lang: Lang,
     State(state): State<AppState>,
     site: Site,
+    client: ClientIp,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -872,11 +886,17 @@ async fn page(
             view.error = Some(too_long().message.get(lang).to_owned());
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        Some(q) => {
-            let answered = published(&state, &site).await;
-            view.reply = Some(answer(&site, &q, &answered));
-            StatusCode::OK
-        }
+        Some(q) => match limit(&state, &client).await {
+            Ok(()) => {
+                let answered = published(&state, &site).await;
+                view.reply = Some(answer(&site, &q, &answered));
+                StatusCode::OK
+            }
+            Err(f) => {
+                view.error = Some(f.message.get(lang).to_owned());
+                f.status
+            }
+        },
         None => StatusCode::OK,
     };
     (status, render(&view)).into_response()

@@ -46,13 +46,16 @@ struct ListPage {
     next: Option<String>,
 }
 
-/// The page asked for by `?page=` (the first for anything else).
+/// The furthest page asked for: far past anyone's dossiers, and an offset any database takes.
+const MAX_PAGE: u64 = 100_000;
+
+/// The page asked for by `?page=` (the first for anything else, [`MAX_PAGE`] at most).
 fn page_number(query: Option<&str>) -> u64 {
     url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .find(|(k, _)| k == "page")
         .and_then(|(_, v)| v.trim().parse::<u64>().ok())
         .filter(|n| *n >= 1)
-        .unwrap_or(1)
+        .map_or(1, |n| n.min(MAX_PAGE))
 }
 
 /// The link to page `n` in the host's language.
@@ -164,5 +167,10 @@ mod tests {
         for bad in ["page=0", "page=-1", "page=abc", "page="] {
             assert_eq!(page_number(Some(bad)), 1, "{bad}");
         }
+        // Past any offset PostgreSQL's bigint takes once multiplied by the page size.
+        assert_eq!(
+            page_number(Some("page=18446744073709551615")),
+            super::MAX_PAGE
+        );
     }
 }

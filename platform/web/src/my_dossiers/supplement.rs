@@ -294,6 +294,9 @@ const ATTEMPTS: u32 = 3;
 
 /// Answers the open request to supplement dossier `code` (already checked to be the citizen's)
 /// with `given`; `request`, when given, must be the open one.
+/// The most files one supplement carries.
+const MAX_FILES: usize = 30;
+
 pub(crate) async fn answer(
     state: &AppState,
     site: &Site,
@@ -302,6 +305,17 @@ pub(crate) async fn answer(
     request: Option<u32>,
     given: &[Given],
 ) -> Result<Dossier, Failure> {
+    // Each file is looked up before the move: a supplement carries what was asked for, not an
+    // unbounded list.
+    if given.len() > MAX_FILES {
+        return Err(Failure::invalid(
+            "too_many_files",
+            Msg::new(
+                format!("Mỗi lần bổ sung gửi được tối đa {MAX_FILES} tệp."),
+                format!("A supplement carries at most {MAX_FILES} files."),
+            ),
+        ));
+    }
     let owner = owner_of(citizen);
     let actor = Actor::applicant(owner.clone());
     let mut attempt = 1;
@@ -399,6 +413,17 @@ pub(super) async fn page_submit(
         Ok(v) => v,
         Err(response) => return *response,
     };
+    // Every answer stores files before it is checked: counted like the API's.
+    if let Err(f) = state
+        .rate_limit_key(
+            "supplement",
+            &citizen.subject,
+            state.config.submit_per_minute,
+        )
+        .await
+    {
+        return refused(&state, &site, &headers, f);
+    }
     let dossier = match own_dossier(&state, &site, citizen_id, &code).await {
         Ok(d) => d,
         Err(f) => return refused(&state, &site, &headers, f),

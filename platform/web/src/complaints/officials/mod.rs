@@ -7,7 +7,8 @@
 //! - `GET /api/v1/onestop/complaints/{code}`;
 //! - `POST .../{code}/forward` `{"division", "reason", "expected_version"?}`: allowed until
 //!   [`super::FORWARD`] after receipt (later: 422 `forward_too_late`, naming the deadline);
-//! - `POST .../{code}/answer` `{"text", "publish", "expected_version"?}`.
+//! - `POST .../{code}/answer` `{"text", "publish", "expected_version"?}`;
+//! - `GET .../{code}/files/{sha256}`: a file the sender attached, as a download.
 //!
 //! Who may: the guard's `feedback:view` in the complaint's division to see it, `feedback:answer`
 //! there to forward or answer it (another division's complaint: 403). An action naming the
@@ -213,6 +214,15 @@ pub(crate) fn view(
     });
     v["forward_by"] = json!(c.forward_by);
     v["overdue"] = json!(overdue(c, now));
+    v["attachments"] = files
+        .iter()
+        .map(|a| {
+            json!({
+                "file_name": a.file_name, "size": a.size, "content_type": a.content_type,
+                "href": file_href(&c.code, &a.sha256),
+            })
+        })
+        .collect();
     v["forwards"] = forwards
         .iter()
         .map(|f| {
@@ -270,6 +280,39 @@ pub(crate) async fn show(
     let fail = |f: Failure| ApiError(lang, f);
     let c = load_one(&state, &guard, &code).await.map_err(fail)?;
     Ok(Json(full_view(&state, &guard, &c).await.map_err(fail)?))
+}
+
+/// Where the officials download a file the sender attached.
+pub(crate) fn file_href(code: &str, sha256: &str) -> String {
+    format!("/api/v1/onestop/complaints/{code}/files/{sha256}")
+}
+
+/// `GET /api/v1/onestop/complaints/{code}/files/{sha256}`: a file of the complaint, to the
+/// officials who see it.
+pub(crate) async fn file(
+    State(state): State<AppState>,
+    guard: Guard,
+    Path((code, sha256)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let lang = guard.site.lang;
+    let fail = |f: Failure| ApiError(lang, f);
+    let c = load_one(&state, &guard, &code).await.map_err(fail)?;
+    let tenant = guard.site.tenant.id;
+    let (_, files) = complaints::details(&state.store, tenant, c.id)
+        .await
+        .map_err(|e| fail(e.into()))?;
+    let found = files
+        .into_iter()
+        .find(|f| f.sha256 == sha256)
+        .and_then(|f| Some((f.sha256.parse().ok()?, f)));
+    let Some((hash, f)) = found else {
+        return Err(fail(Failure::not_found(Msg::new(
+            "Phản ánh, kiến nghị này không có tệp đó.",
+            "This complaint has no such file.",
+        ))));
+    };
+    crate::api::documents::attachment(&state, lang, tenant, &hash, &f.file_name, &f.content_type)
+        .await
 }
 
 /// What an official does to a complaint.

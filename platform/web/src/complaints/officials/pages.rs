@@ -144,7 +144,7 @@ struct ComplaintTemplate {
     overdue: bool,
     facts: Vec<(&'static str, String)>,
     text: String,
-    files: Vec<String>,
+    files: Vec<(String, String)>,
     forwards: Vec<String>,
     answer: Option<(String, String)>,
     can: Can,
@@ -215,7 +215,12 @@ async fn render(
         text: c.text.clone(),
         files: files
             .iter()
-            .map(|f| format!("{} ({} KB)", f.file_name, (f.size + 1023) / 1024))
+            .map(|f| {
+                (
+                    format!("{} ({} KB)", f.file_name, (f.size + 1023) / 1024),
+                    super::file_href(&c.code, &f.sha256),
+                )
+            })
             .collect(),
         forwards: forwards
             .iter()
