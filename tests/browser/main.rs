@@ -10,5 +10,7 @@ mod guidance;
 mod lookup;
 mod my_dossiers;
 mod onestop;
+mod payments;
 mod portal;
 mod sign_in;
+mod statistics;

@@ -23,7 +23,7 @@ const CITIZEN_ID: &str = "038095001234";
 
 /// The demo tenants with citizens signing in through the development provider, and the demo
 /// officials.
-async fn start(backend: Backend) -> SignInApp {
+pub(crate) async fn start(backend: Backend) -> SignInApp {
     let site = SignInApp::start(backend, |addr| {
         let dev = DevProvider::new(DevProvider::issuer_for(addr), "citizen_id").unwrap();
         let settings = dev.relying_party_settings(
@@ -51,13 +51,13 @@ async fn start(backend: Backend) -> SignInApp {
 }
 
 /// A demo official signed in on the staff host.
-struct Official {
-    cookie: String,
-    csrf: String,
+pub(crate) struct Official {
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
 impl Official {
-    async fn new(site: &SignInApp, username: &str) -> Self {
+    pub(crate) async fn new(site: &SignInApp, username: &str) -> Self {
         let r = site
             .app
             .post_json(
@@ -87,7 +87,7 @@ impl Official {
     }
 
     /// Sends a command on the dossier's current version.
-    async fn command(&self, site: &SignInApp, code: &str, command: Value) {
+    pub(crate) async fn command(&self, site: &SignInApp, code: &str, command: Value) {
         let seen = site
             .app
             .send(
@@ -111,7 +111,7 @@ impl Official {
 }
 
 /// Receives a dossier of the demo citizen at the desk with `decision`: its code.
-async fn received(site: &SignInApp, desk: &Official, decision: &str) -> String {
+pub(crate) async fn received(site: &SignInApp, desk: &Official, decision: &str) -> String {
     let (documents, reason) = match decision {
         "supplement" => (vec!["TK"], Some("Ảnh chụp căn cước bị mờ.")),
         _ => (vec!["TK", "GTTT"], None),
@@ -137,7 +137,7 @@ async fn received(site: &SignInApp, desk: &Official, decision: &str) -> String {
 
 /// Asks for `path` on `host`, signs in as the demo citizen at the development provider, and
 /// waits to be back on `path`.
-async fn sign_in_to(browser: &Browser, site: &SignInApp, host: &str, path: &str) {
+pub(crate) async fn sign_in_to(browser: &Browser, site: &SignInApp, host: &str, path: &str) {
     browser.goto(&site.url(host, path)).await;
     browser
         .click(&format!("button[name=citizen][value={CITIZEN}]"))
@@ -152,7 +152,7 @@ async fn tidy(browser: &Browser) {
 }
 
 /// [`tidy`], and axe finds nothing (axe runs only where the browser runs scripts).
-async fn checked(browser: &Browser) {
+pub(crate) async fn checked(browser: &Browser) {
     browser.assert_accessible().await;
     tidy(browser).await;
 }

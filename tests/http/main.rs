@@ -19,5 +19,8 @@ mod official_openid;
 mod officials;
 mod onestop;
 mod pages;
+mod payments;
 mod plugins;
+mod ratings;
 mod sign_in;
+mod statistics;

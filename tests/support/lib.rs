@@ -310,6 +310,7 @@ impl TestApp {
             official_sign_in: motcua_web::oidc::OfficialProviders::default(),
             sessions: motcua_web::session::Sessions::default(),
             blobs: motcua_store::blobs::Blobs::local(blobs_dir.path()).expect("the blob store"),
+            payments: None,
             config: Arc::new(config),
         };
         Self {

@@ -9,6 +9,7 @@
 pub mod attachments;
 pub mod notifications;
 pub mod pakn;
+pub mod payments;
 pub mod plugins;
 
 use std::fmt;
@@ -80,6 +81,8 @@ pub struct Config {
     pub pakn: pakn::Pakn,
     /// The plugin host: what plugins' https calls trust.
     pub plugins: plugins::Plugins,
+    /// Online payment of fees: the payment gateway and its secret.
+    pub payments: payments::Payments,
 }
 
 /// `citizen_sign_in:` settings: citizens' and businesses' sign-in through the national portal's
@@ -444,6 +447,7 @@ impl Config {
         self.notifications.check()?;
         self.pakn.check()?;
         self.plugins.check()?;
+        self.payments.gateway(self.mode)?;
         if self.mode == Mode::Production {
             if self.domain_suffix()?.as_str() == "localhost" {
                 bail!(

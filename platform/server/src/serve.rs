@@ -105,6 +105,7 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         sessions: motcua_web::session::Sessions::default(),
         blobs: motcua_store::blobs::Blobs::open(&config.attachments.backend(&config.data_dir())?)
             .context("opening the attachments' storage (check attachments.*)")?,
+        payments: config.payments.gateway(config.mode)?,
         config: Arc::new(WebConfig {
             https: config.https(),
             lookup_per_minute: config.http.lookup_per_minute,

@@ -29,10 +29,12 @@ pub mod national;
 pub mod notifications;
 pub mod official_subjects;
 pub mod officials;
+pub mod payments;
 pub mod plugins;
 pub mod policies;
 pub mod procedures;
 pub mod questions;
+pub mod ratings;
 pub mod tenants;
 
 use std::time::Duration;

@@ -28,9 +28,12 @@ pub mod notifications;
 pub mod oidc;
 mod onestop;
 mod pages;
+pub mod payments;
 pub mod plugins;
+mod ratings;
 pub mod session;
 pub mod sites;
+mod statistics;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -118,6 +121,8 @@ pub struct AppState {
     pub sessions: session::Sessions,
     /// Where attachments' bytes are kept.
     pub blobs: motcua_store::blobs::Blobs,
+    /// The payment gateway of level-4 procedures' fees; `None` when not configured.
+    pub payments: Option<payments::Payments>,
 }
 
 impl AppState {
@@ -194,6 +199,8 @@ pub fn app(state: AppState) -> Router {
                     .merge(accounts::api_routes())
                     .merge(accountability::applicant_routes())
                     .merge(my_dossiers::api_routes())
+                    .merge(ratings::api_routes())
+                    .merge(statistics::api_routes())
                     .merge(onestop::api_routes().0)
                     .merge(complaints::public_api_routes())
                     .merge(complaints::onestop_api_routes().0)
@@ -211,8 +218,11 @@ pub fn app(state: AppState) -> Router {
         .merge(complaints::portal_routes())
         .merge(guidance::routes())
         .merge(apply::routes())
+        .merge(payments::routes())
         .merge(oidc::routes())
         .merge(my_dossiers::routes())
+        .merge(ratings::routes())
+        .merge(statistics::routes())
         .layer(middleware::from_fn(my_dossiers::header))
         .layer(middleware::from_fn(health::name_route))
         .with_state(state.clone());
@@ -246,7 +256,13 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .route("/schemas/procedure.json", get(procedure_schema))
-        .merge(dev_oidc::routes(state.dev_oidc.is_some()));
+        .merge(dev_oidc::routes(state.dev_oidc.is_some()))
+        .merge(payments::sandbox_routes(
+            state
+                .payments
+                .as_ref()
+                .is_some_and(|p| p.sandbox_gateway().is_some()),
+        ));
 
     let config = Arc::clone(&state.config);
     node.merge(tenant)

@@ -21,6 +21,8 @@ mod m0014_officials_admin;
 mod m0015_drafts;
 mod m0017_questions;
 mod m0018_complaints;
+mod m0019_ratings;
+mod m0020_payments;
 
 use sea_orm_migration::prelude::*;
 
@@ -81,6 +83,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_drafts::Migration),
             Box::new(m0017_questions::Migration),
             Box::new(m0018_complaints::Migration),
+            Box::new(m0019_ratings::Migration),
+            Box::new(m0020_payments::Migration),
         ]
     }
 }

@@ -521,7 +521,7 @@ pub(super) async fn show(
 }
 
 /// Marks a personal page as not for shared caches.
-pub(super) fn private(response: &mut Response) {
+pub(crate) fn private(response: &mut Response) {
     response.headers_mut().insert(
         axum::http::header::CACHE_CONTROL,
         axum::http::HeaderValue::from_static("private, no-store"),

@@ -45,7 +45,9 @@ use crate::i18n::Msg;
 use crate::pages::{PageCtx, render, urlencode};
 use crate::session::{CitizenIdentity, Principal, Session};
 use crate::sites::Live;
-pub(crate) use labels::{ApplyLabels, apply_labels};
+pub(crate) use form::private;
+pub(crate) use labels::{ApplyLabels, apply_labels, money};
+pub(crate) use receipt::own;
 
 /// The largest body of the submission form: its fields and files, each file held to its
 /// procedure's limit as it arrives.
@@ -109,13 +111,17 @@ fn path_lang(path: &str) -> Lang {
 }
 
 /// A path of the other language on this host: the same page in this host's language.
-fn other_language(site: &Site, path: &str, same: impl FnOnce(Lang) -> String) -> Option<Response> {
+pub(crate) fn other_language(
+    site: &Site,
+    path: &str,
+    same: impl FnOnce(Lang) -> String,
+) -> Option<Response> {
     (path_lang(path) != site.lang).then(|| Redirect::to(&same(site.lang)).into_response())
 }
 
 /// The page context of a page whose path in each language `path_of` gives: the language switch
 /// leads to the same page on the other host.
-fn page_ctx(
+pub(crate) fn page_ctx(
     state: &AppState,
     site: &Site,
     headers: &HeaderMap,
@@ -138,7 +144,7 @@ struct Notice {
 }
 
 /// `failure` as a page in the host's language, with a link on when there is one.
-fn notice(
+pub(crate) fn notice(
     state: &AppState,
     site: &Site,
     headers: &HeaderMap,
@@ -198,9 +204,9 @@ fn accepts_online(p: &ProcedureInfo) -> bool {
 }
 
 /// Who applies: the signed-in citizen and their identity number.
-struct Applicant<'s> {
+pub(crate) struct Applicant<'s> {
     identity: &'s CitizenIdentity,
-    citizen_id: &'s str,
+    pub(crate) citizen_id: &'s str,
 }
 
 impl Applicant<'_> {
@@ -212,7 +218,7 @@ impl Applicant<'_> {
 
 /// The signed-in citizen; otherwise the answer (boxed: it is the rare path): a visitor signs in
 /// and comes back to `back`, anyone else is told who applies here.
-fn applicant<'s>(
+pub(crate) fn applicant<'s>(
     state: &AppState,
     site: &Site,
     headers: &HeaderMap,

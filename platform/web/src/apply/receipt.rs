@@ -2,7 +2,8 @@
 //! `GET /my-dossiers/{code}/receipt`, for its owner only (the citizen whose identity number is
 //! the applicant's; anyone else gets the 404 of a dossier that does not exist): the code, the
 //! procedure, when it was received and when the result is due, the documents supplied, the QR
-//! code of its public lookup (as on printed slips), and how to pay the fees in person.
+//! code of its public lookup (as on printed slips), and how to pay the fees: online for a level-4
+//! procedure when the deployment has a payment gateway ([`crate::payments`]), in person otherwise.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -46,6 +47,8 @@ struct ReceiptPage {
     /// The fees and how to pay them, when there are any.
     fees: Vec<String>,
     pay: Option<String>,
+    /// Paying online, when the procedure allows it.
+    online: Option<crate::payments::ReceiptPayment>,
     dossier_href: String,
 }
 
@@ -76,7 +79,7 @@ fn not_found(code: &str) -> Failure {
 }
 
 /// Dossier `code` of the host's tenant if its applicant's identity number is `citizen_id`.
-async fn own(
+pub(crate) async fn own(
     state: &AppState,
     site: &Site,
     citizen_id: &str,
@@ -150,6 +153,9 @@ pub(super) async fn show(
         let url = lookup_url(&state, &site, &headers, &code);
         let qr = motcua_forms::qr_svg(&url).map_err(|e| Failure::internal(&e))?;
         let (fees, pay) = fees(&site, &d, lang);
+        let online = crate::payments::receipt_payment(&state, &site, &d, session.as_ref()).await?;
+        // Paid online or payable online: the in-person instructions do not apply.
+        let pay = if online.is_some() { None } else { pay };
         Ok::<_, Failure>(ReceiptPage {
             page: super::page_ctx(&state, &site, &headers, |lang| receipt_path(lang, &code)),
             l: apply_labels(lang),
@@ -182,6 +188,7 @@ pub(super) async fn show(
             qr,
             fees,
             pay,
+            online,
             dossier_href: dossier_path(lang, &code),
             code,
         })

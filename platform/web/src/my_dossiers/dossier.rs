@@ -113,6 +113,8 @@ struct DossierPage {
     documents: Vec<DocumentRow>,
     history: Vec<Entry>,
     accountability: Option<Section>,
+    /// The satisfaction rating: its form once the dossier is finished, or the rating given.
+    rating: Option<crate::ratings::Section>,
 }
 
 /// The query of the page: the outcome of the form just sent.
@@ -148,7 +150,11 @@ pub(super) async fn page(
         Err(f) => return refused(&state, &site, &headers, f),
     };
     let notice = Notice {
-        ok: (query.ok.as_deref() == Some("supplemented")).then(|| labels(site.lang).supplemented),
+        ok: match query.ok.as_deref() {
+            Some("supplemented") => Some(labels(site.lang).supplemented),
+            Some("rated") => Some(crate::ratings::labels(site.lang).thanks),
+            _ => None,
+        },
         error: None,
     };
     render(
@@ -338,6 +344,7 @@ pub(super) async fn render(
             &dossier,
         )
         .await,
+        rating: crate::ratings::section(state, site, session, &dossier).await,
         code,
     };
     private((status, html(&view)).into_response())

@@ -71,6 +71,9 @@ pub(crate) async fn full_view(
         .collect();
     view["consultations"] = json!(consultations);
     view["can"]["consult"] = json!(notes::may_consult(official, loaded));
+    view["payments"] = crate::payments::dossier_json(state, site.tenant.id, loaded.dossier.id)
+        .await
+        .map_err(|e| fail(e.into()))?;
     Ok(view)
 }
 

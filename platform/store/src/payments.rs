@@ -1,0 +1,241 @@
+//! Online payments of dossiers' fees, in storage (level-4 procedures, Art. 16.2.c).
+//!
+//! A payment is one attempt to pay a dossier's fees at the payment gateway, known to the gateway
+//! by its order id (unique across the platform). It is created `pending` and settled once, by the
+//! gateway's verified callback: `paid`, `failed` (declined) or `cancelled`. Settling is
+//! idempotent: a callback for a payment already settled changes nothing (gateways repeat their
+//! callbacks until they are acknowledged). Another attempt after a failure is a new payment.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+
+use crate::entity::payment as row;
+use crate::{Store, StoreError, TenantId};
+
+/// Where a payment stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PaymentStatus {
+    /// Sent to the gateway; no verified callback yet.
+    Pending,
+    /// The gateway confirmed the payment.
+    Paid,
+    /// The gateway declined it (card refused, insufficient funds...).
+    Failed,
+    /// The payer cancelled it at the gateway.
+    Cancelled,
+}
+
+impl PaymentStatus {
+    /// Its stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Paid => "paid",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// The status stored as `s`.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => Self::Pending,
+            "paid" => Self::Paid,
+            "failed" => Self::Failed,
+            "cancelled" => Self::Cancelled,
+            _ => return None,
+        })
+    }
+}
+
+/// A payment as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Payment {
+    /// Its id.
+    pub id: i64,
+    /// The dossier whose fees it pays.
+    pub dossier_id: i64,
+    /// The gateway's order id.
+    pub order_id: String,
+    /// The amount, in đồng.
+    pub amount: i64,
+    /// Where it stands.
+    pub status: PaymentStatus,
+    /// The provider it went to (`sandbox`...).
+    pub provider: String,
+    /// The gateway's reference of the transaction, once settled.
+    pub provider_ref: Option<String>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+    /// The verified callback that settled it (JSON of its fields), as received.
+    pub callback: Option<String>,
+}
+
+fn from_row(r: row::Model) -> Result<Payment, StoreError> {
+    let status = PaymentStatus::parse(&r.status)
+        .ok_or_else(|| StoreError::Corrupt(format!("payment status `{}`", r.status)))?;
+    Ok(Payment {
+        id: r.id,
+        dossier_id: r.dossier_id,
+        order_id: r.order_id,
+        amount: r.amount,
+        status,
+        provider: r.provider,
+        provider_ref: r.provider_ref,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+        callback: r.callback,
+    })
+}
+
+/// A payment to start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewPayment {
+    /// The dossier whose fees it pays.
+    pub dossier_id: i64,
+    /// The gateway's order id (unique).
+    pub order_id: String,
+    /// The amount, in đồng.
+    pub amount: i64,
+    /// The provider it goes to.
+    pub provider: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+async fn by_order(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    order_id: &str,
+) -> Result<Option<Payment>, StoreError> {
+    row::Entity::find()
+        .filter(row::Column::TenantId.eq(tenant.0))
+        .filter(row::Column::OrderId.eq(order_id))
+        .one(db)
+        .await?
+        .map(from_row)
+        .transpose()
+}
+
+/// Stores a new pending payment.
+pub async fn create(
+    store: &Store,
+    tenant: TenantId,
+    new: NewPayment,
+) -> Result<Payment, StoreError> {
+    let txn = store.tenant_txn(tenant).await?;
+    row::Entity::insert(row::ActiveModel {
+        tenant_id: Set(tenant.0),
+        dossier_id: Set(new.dossier_id),
+        order_id: Set(new.order_id.clone()),
+        amount: Set(new.amount),
+        status: Set(PaymentStatus::Pending.as_str().to_owned()),
+        provider: Set(new.provider),
+        provider_ref: Set(None),
+        created_at: Set(new.at),
+        updated_at: Set(new.at),
+        callback: Set(None),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await?;
+    let payment = by_order(&txn, tenant, &new.order_id)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("the new payment vanished".into()))?;
+    txn.commit().await?;
+    Ok(payment)
+}
+
+/// The payment of `tenant` with `order_id`, or `None` (also when it is another tenant's).
+pub async fn find_order(
+    store: &Store,
+    tenant: TenantId,
+    order_id: &str,
+) -> Result<Option<Payment>, StoreError> {
+    let txn = store.tenant_read(tenant).await?;
+    let found = by_order(&txn, tenant, order_id).await?;
+    txn.commit().await?;
+    Ok(found)
+}
+
+/// The payments of dossier `dossier_id` of `tenant`, the latest first.
+pub async fn of_dossier(
+    store: &Store,
+    tenant: TenantId,
+    dossier_id: i64,
+) -> Result<Vec<Payment>, StoreError> {
+    let txn = store.tenant_read(tenant).await?;
+    let rows = row::Entity::find()
+        .filter(row::Column::TenantId.eq(tenant.0))
+        .filter(row::Column::DossierId.eq(dossier_id))
+        .order_by_desc(row::Column::Id)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    rows.into_iter().map(from_row).collect()
+}
+
+/// How a pending payment is settled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settlement {
+    /// Paid, failed or cancelled.
+    pub status: PaymentStatus,
+    /// The gateway's reference of the transaction.
+    pub provider_ref: String,
+    /// The verified callback (JSON of its fields), as received.
+    pub callback: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// What settling did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Settled {
+    /// The payment was pending and is now settled.
+    Applied(Payment),
+    /// The payment was settled already: nothing changed.
+    Unchanged(Payment),
+}
+
+/// Settles the pending payment `order_id` of `tenant`; a payment settled already is left as it
+/// is. `None` when `tenant` has no such payment.
+pub async fn settle(
+    store: &Store,
+    tenant: TenantId,
+    order_id: &str,
+    settlement: Settlement,
+) -> Result<Option<Settled>, StoreError> {
+    if settlement.status == PaymentStatus::Pending {
+        return Err(StoreError::Conflict(
+            "a payment is settled as paid, failed or cancelled".into(),
+        ));
+    }
+    let txn = store.tenant_txn(tenant).await?;
+    let updated = row::Entity::update_many()
+        .col_expr(row::Column::Status, Expr::value(settlement.status.as_str()))
+        .col_expr(
+            row::Column::ProviderRef,
+            Expr::value(settlement.provider_ref),
+        )
+        .col_expr(row::Column::Callback, Expr::value(settlement.callback))
+        .col_expr(row::Column::UpdatedAt, Expr::value(settlement.at))
+        .filter(row::Column::TenantId.eq(tenant.0))
+        .filter(row::Column::OrderId.eq(order_id))
+        .filter(row::Column::Status.eq(PaymentStatus::Pending.as_str()))
+        .exec(&txn)
+        .await?;
+    let found = by_order(&txn, tenant, order_id).await?;
+    txn.commit().await?;
+    Ok(found.map(|p| {
+        if updated.rows_affected == 1 {
+            Settled::Applied(p)
+        } else {
+            Settled::Unchanged(p)
+        }
+    }))
+}

@@ -1,0 +1,522 @@
+//! Online payment of a level-4 procedure's fees through the sandbox gateway, as a browser and the
+//! gateway use it: the receipt offers "Pay online" to the dossier's owner, the gateway's signed
+//! callback (IPN) settles the payment, the return page shows where it stands (paid, failed,
+//! cancelled, waiting for the callback) with another attempt after a failure; a callback with a
+//! forged signature, another amount or for another tenant is refused with nothing changed, a
+//! repeated one changes nothing; nobody but the owner starts or sees a payment; a level-3
+//! procedure offers none.
+
+use std::collections::BTreeMap;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use chrono::Utc;
+use motcua_core::lang::Lang;
+use motcua_core::tenant::System;
+use motcua_store::payments::{self, Payment, PaymentStatus};
+use motcua_store::{TenantId, tenants};
+use motcua_tests::{Backend, Reply, TestApp, backend_tests, citizen, plain_dossier};
+use motcua_web::host::Site;
+use motcua_web::payments::{Payments, signing};
+use motcua_web::session::{CitizenIdentity, Principal, Sessions};
+
+const VI: &str = "dichvucong.thanhhoa.localhost";
+const EN: &str = "e-services.thanhhoa.localhost";
+const HCM: &str = "dichvucong.hochiminhcity.localhost";
+/// Phiếu lý lịch tư pháp: level 4, fees 200,000 + 5,000 đồng.
+const RECORDS: &str = "2.000488";
+/// Đăng ký cấp giấy chứng nhận lần đầu: level 3, with fees.
+const LAND: &str = "1.012795";
+const SECRET: &str = "the sandbox secret of the payment tests";
+const OWNER_ID: &str = "038095001234";
+const OTHER_ID: &str = "001099009999";
+
+/// The demo tenants with the sandbox gateway.
+async fn app(backend: Backend) -> TestApp {
+    let mut app = TestApp::new(backend).await;
+    app.state.payments = Some(Payments::sandbox(SECRET));
+    app.router = motcua_web::app(app.state.clone());
+    app
+}
+
+async fn tenant(app: &TestApp, slug: &str) -> TenantId {
+    tenants::load(&app.db.store, slug)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+/// A citizen signed in on the portal of Thanh Hóa in `lang`.
+struct Citizen {
+    cookie: String,
+    csrf: String,
+    host: &'static str,
+    lang: Lang,
+}
+
+async fn signed_in(app: &TestApp, lang: Lang, subject: &str, id: &str) -> Citizen {
+    let t = tenant(app, "thanhhoa").await;
+    let site = Site {
+        tenant: app.state.sites.by_id(t).unwrap(),
+        lang,
+        system: System::Portal,
+    };
+    let principal = Principal::Citizen(CitizenIdentity {
+        issuer: "https://sso.dichvucong.gov.vn".to_owned(),
+        subject: subject.to_owned(),
+        name: format!("Công dân {subject}"),
+        citizen_id: Some(id.to_owned()),
+        acr: Some("LoA2".to_owned()),
+    });
+    let new = Sessions::create(&app.state, &site, principal)
+        .await
+        .unwrap();
+    Citizen {
+        cookie: new
+            .set_cookie
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned(),
+        csrf: new.csrf,
+        host: lang.pick(VI, EN),
+        lang,
+    }
+}
+
+/// A dossier of `procedure` in Thanh Hóa whose applicant is `OWNER_ID`: its code and id.
+async fn dossier(app: &TestApp, procedure: &str) -> (String, i64) {
+    let mut applicant = citizen("Lê Thị Hoa");
+    applicant.id_number = motcua_core::dossier::CitizenId::parse(OWNER_ID);
+    let th = tenant(app, "thanhhoa").await;
+    let new = plain_dossier(procedure, "000.00.01.H56", Utc::now(), None, applicant);
+    let received = motcua_store::dossiers::receive(&app.db.store, th, new)
+        .await
+        .unwrap();
+    let d = received.dossier();
+    (d.code.to_string(), d.id)
+}
+
+fn receipt(lang: Lang, code: &str) -> String {
+    lang.pick(
+        format!("/ho-so-cua-toi/{code}/bien-nhan"),
+        format!("/my-dossiers/{code}/receipt"),
+    )
+}
+
+fn payment(lang: Lang, code: &str) -> String {
+    lang.pick(
+        format!("/ho-so-cua-toi/{code}/thanh-toan"),
+        format!("/my-dossiers/{code}/payment"),
+    )
+}
+
+async fn get(app: &TestApp, who: Option<&Citizen>, host: &str, path: &str) -> Reply {
+    let mut r = Request::get(path).header("host", host);
+    if let Some(c) = who {
+        r = r.header("cookie", &c.cookie);
+    }
+    app.send(r.body(Body::empty()).unwrap()).await
+}
+
+async fn post_form(
+    app: &TestApp,
+    host: &str,
+    cookie: Option<&str>,
+    path: &str,
+    fields: &[(String, String)],
+) -> Reply {
+    let body: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    let mut r = Request::post(path)
+        .header("host", host)
+        .header("content-type", "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        r = r.header("cookie", c);
+    }
+    app.send(r.body(Body::from(body)).unwrap()).await
+}
+
+/// "Pay online": the gateway's page address.
+async fn start(app: &TestApp, who: &Citizen, code: &str) -> String {
+    let r = post_form(
+        app,
+        who.host,
+        Some(&who.cookie),
+        &payment(who.lang, code),
+        &[("csrf".to_owned(), who.csrf.clone())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let to = r.header("location").unwrap().to_owned();
+    assert!(to.starts_with("/sandbox-payment/pay?"), "{to}");
+    to
+}
+
+fn query_of(url: &str) -> Vec<(String, String)> {
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// The payer's `choice` on the sandbox's page at `page`: the return address's path and query, and
+/// its signed fields.
+async fn choose(
+    app: &TestApp,
+    who: &Citizen,
+    page: &str,
+    choice: &str,
+) -> (String, BTreeMap<String, String>) {
+    let shown = get(app, None, who.host, page).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    assert!(shown.body.contains("205.000 đồng"), "{}", shown.body);
+    let mut fields = query_of(page);
+    fields.push(("choice".to_owned(), choice.to_owned()));
+    let r = post_form(app, who.host, None, "/sandbox-payment/pay", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let back = url::Url::parse(r.header("location").unwrap()).unwrap();
+    assert_eq!(back.host_str(), Some(who.host));
+    let path = format!("{}?{}", back.path(), back.query().unwrap_or_default());
+    (path, query_of(back.as_str()).into_iter().collect())
+}
+
+async fn stored(app: &TestApp, dossier_id: i64) -> Vec<Payment> {
+    payments::of_dossier(&app.db.store, tenant(app, "thanhhoa").await, dossier_id)
+        .await
+        .unwrap()
+}
+
+/// A callback of `order` signed with the tenant's key.
+fn callback(order: &str, amount: &str, result: &str) -> Vec<(String, String)> {
+    let mut fields: BTreeMap<String, String> = [
+        ("tenant", "thanhhoa"),
+        ("order", order),
+        ("amount", amount),
+        ("result", result),
+        ("reference", "SBXTEST"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let sig = signing::sign(&signing::tenant_key(SECRET, "thanhhoa"), &fields);
+    fields.insert(signing::SIGNATURE.to_owned(), sig);
+    fields.into_iter().collect()
+}
+
+async fn ipn(app: &TestApp, host: &str, fields: &[(String, String)]) -> Reply {
+    post_form(app, host, None, "/payments/ipn", fields).await
+}
+
+async fn paying_online_marks_the_dossier_paid_by_the_callback(backend: Backend) {
+    let app = app(backend).await;
+    // Received at the desk, so that officials handle it as any other.
+    let clerk = crate::onestop::Clerk::new(
+        &app,
+        "tiepnhan.thanhtoan",
+        &[(motcua_authz::Role::Receiver, Some(crate::onestop::DESK))],
+    )
+    .await;
+    let mut body = crate::onestop::desk_body("accept", &["TK", "GTTT"], None);
+    body["applicant"]["id_number"] = serde_json::json!(OWNER_ID);
+    let r = clerk.post(&app, "/api/v1/onestop/desk", body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let code = r.json()["code"].as_str().unwrap().to_owned();
+    let id = motcua_store::dossiers::find(
+        &app.db.store,
+        tenant(&app, "thanhhoa").await,
+        &code.parse().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .id;
+    let owner = signed_in(&app, Lang::Vi, "hoa", OWNER_ID).await;
+    let r = get(&app, Some(&owner), VI, &receipt(Lang::Vi, &code)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Thanh toán trực tuyến"), "{}", r.body);
+    assert!(r.body.contains("205.000 đồng"), "{}", r.body);
+    assert!(!r.body.contains("nộp trực tiếp"), "{}", r.body);
+
+    let page = start(&app, &owner, &code).await;
+    // The gateway's page refuses its request altered.
+    let altered = page.replace("amount=205000", "amount=1000");
+    assert_ne!(altered, page);
+    assert_eq!(
+        get(&app, None, VI, &altered).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let pending = stored(&app, id).await;
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].status, PaymentStatus::Pending);
+    assert_eq!(pending[0].amount, 205_000);
+
+    let (back, fields) = choose(&app, &owner, &page, "pay").await;
+    assert_eq!(fields["result"], "paid");
+    let paid = stored(&app, id).await;
+    assert_eq!(paid[0].status, PaymentStatus::Paid);
+    assert_eq!(paid[0].provider, "sandbox");
+    assert_eq!(
+        paid[0].provider_ref.as_deref(),
+        Some(fields["reference"].as_str())
+    );
+    assert!(
+        paid[0]
+            .callback
+            .as_deref()
+            .unwrap()
+            .contains(&fields["signature"])
+    );
+    let r = get(&app, Some(&owner), VI, &back).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Đã thanh toán"), "{}", r.body);
+    assert!(r.body.contains("payment-paid"), "{}", r.body);
+    assert!(!r.body.contains("pay-online"), "{}", r.body);
+    let r = get(&app, Some(&owner), VI, &receipt(Lang::Vi, &code)).await;
+    assert!(r.body.contains("Đã thanh toán: 205.000 đồng"), "{}", r.body);
+    assert!(!r.body.contains("pay-online"), "{}", r.body);
+    // In English, on the English host.
+    let en = signed_in(&app, Lang::En, "hoa", OWNER_ID).await;
+    let r = get(&app, Some(&en), EN, &payment(Lang::En, &code)).await;
+    assert!(r.body.contains(">Paid<"), "{}", r.body);
+    assert!(r.body.contains("205,000 VND"), "{}", r.body);
+    // Officials see it in the one-stop dossier view.
+    let r = clerk.dossier(&app, &code).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["payments"][0]["status"], "paid", "{}", r.body);
+    assert_eq!(r.json()["payments"][0]["amount"], 205_000);
+    // Paying again is not offered: the page is shown instead.
+    let r = post_form(
+        &app,
+        VI,
+        Some(&owner.cookie),
+        &payment(Lang::Vi, &code),
+        &[("csrf".to_owned(), owner.csrf.clone())],
+    )
+    .await;
+    assert_eq!(
+        r.header("location"),
+        Some(payment(Lang::Vi, &code).as_str())
+    );
+    assert_eq!(stored(&app, id).await.len(), 1);
+}
+
+async fn a_declined_payment_fails_and_a_retry_pays(backend: Backend) {
+    let app = app(backend).await;
+    let (code, id) = dossier(&app, RECORDS).await;
+    let owner = signed_in(&app, Lang::En, "hoa", OWNER_ID).await;
+    let page = start(&app, &owner, &code).await;
+    let (back, _) = choose(&app, &owner, &page, "decline").await;
+    let r = get(&app, Some(&owner), EN, &back).await;
+    assert!(
+        r.body.contains("The payment did not go through"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Try again"), "{}", r.body);
+    assert_eq!(stored(&app, id).await[0].status, PaymentStatus::Failed);
+
+    let page = start(&app, &owner, &code).await;
+    let (back, _) = choose(&app, &owner, &page, "cancel").await;
+    let r = get(&app, Some(&owner), EN, &back).await;
+    assert!(r.body.contains("You cancelled the payment"), "{}", r.body);
+    assert!(r.body.contains("Try again"), "{}", r.body);
+
+    let page = start(&app, &owner, &code).await;
+    let (back, _) = choose(&app, &owner, &page, "pay").await;
+    let r = get(&app, Some(&owner), EN, &back).await;
+    assert!(r.body.contains(">Paid<"), "{}", r.body);
+    let all: Vec<PaymentStatus> = stored(&app, id).await.iter().map(|p| p.status).collect();
+    assert_eq!(
+        all,
+        [
+            PaymentStatus::Paid,
+            PaymentStatus::Cancelled,
+            PaymentStatus::Failed
+        ]
+    );
+}
+
+async fn forged_mismatched_and_repeated_callbacks_change_nothing(backend: Backend) {
+    let app = app(backend).await;
+    let (code, id) = dossier(&app, RECORDS).await;
+    let owner = signed_in(&app, Lang::Vi, "hoa", OWNER_ID).await;
+
+    // The sandbox's forged callback is refused: still waiting, and the page says so.
+    let page = start(&app, &owner, &code).await;
+    let order = query_of(&page)
+        .into_iter()
+        .find(|(k, _)| k == "order")
+        .unwrap()
+        .1;
+    let (back, _) = choose(&app, &owner, &page, "forged").await;
+    let r = get(&app, Some(&owner), VI, &back).await;
+    assert!(
+        r.body.contains("Đang chờ xác nhận thanh toán"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("đã ghi nhận giao dịch"), "{}", r.body);
+    let before = stored(&app, id).await;
+    assert_eq!(before[0].status, PaymentStatus::Pending);
+    assert_eq!(before[0].provider_ref, None);
+
+    // Sent to the platform directly: an altered field, another amount, another tenant's host.
+    let mut altered = callback(&order, "205000", "paid");
+    for (k, v) in &mut altered {
+        if k == "reference" {
+            *v = "SBXALTERED".to_owned();
+        }
+    }
+    assert_eq!(ipn(&app, VI, &altered).await.status, StatusCode::FORBIDDEN);
+    let r = ipn(&app, VI, &callback(&order, "1000", "paid")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(r.json()["error"], "amount_mismatch");
+    let r = ipn(&app, HCM, &callback(&order, "205000", "paid")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = ipn(&app, VI, &callback("MC0-0-UNKNOWN", "205000", "paid")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert_eq!(stored(&app, id).await, before);
+
+    // The sandbox's callback for another amount is refused too.
+    let page = start(&app, &owner, &code).await;
+    choose(&app, &owner, &page, "wrong-amount").await;
+    let now = stored(&app, id).await;
+    assert_eq!(now.len(), 2);
+    assert!(now.iter().all(|p| p.status == PaymentStatus::Pending));
+
+    // Sent twice, the callback settles the payment once; a replay or a later, different
+    // callback changes nothing.
+    let page = start(&app, &owner, &code).await;
+    let (_, fields) = choose(&app, &owner, &page, "duplicate").await;
+    let paid = stored(&app, id).await;
+    assert_eq!(paid[0].status, PaymentStatus::Paid);
+    let replay: Vec<(String, String)> = fields.clone().into_iter().collect();
+    let r = ipn(&app, VI, &replay).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["changed"], false);
+    let r = ipn(&app, VI, &callback(&fields["order"], "205000", "declined")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["changed"], false);
+    assert_eq!(r.json()["status"], "paid");
+    assert_eq!(stored(&app, id).await, paid);
+
+    // A correctly signed callback for the first order is what settles it.
+    let r = ipn(&app, VI, &callback(&order, "205000", "cancelled")).await;
+    assert_eq!(r.json()["changed"], true, "{}", r.body);
+}
+
+async fn a_callback_after_the_return_settles_the_payment_then(backend: Backend) {
+    let app = app(backend).await;
+    let (code, id) = dossier(&app, RECORDS).await;
+    let owner = signed_in(&app, Lang::Vi, "hoa", OWNER_ID).await;
+    let page = start(&app, &owner, &code).await;
+    let (back, fields) = choose(&app, &owner, &page, "late").await;
+    let r = get(&app, Some(&owner), VI, &back).await;
+    assert!(
+        r.body.contains("Đang chờ xác nhận thanh toán"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("pay-online"), "{}", r.body);
+    assert_eq!(stored(&app, id).await[0].status, PaymentStatus::Pending);
+    let deliver = [
+        ("tenant".to_owned(), "thanhhoa".to_owned()),
+        ("order".to_owned(), fields["order"].clone()),
+    ];
+    let r = post_form(&app, VI, None, "/sandbox-payment/deliver", &deliver).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["changed"], true);
+    let r = get(&app, Some(&owner), VI, &back).await;
+    assert!(r.body.contains("Đã thanh toán"), "{}", r.body);
+    assert_eq!(stored(&app, id).await[0].status, PaymentStatus::Paid);
+}
+
+async fn only_the_owner_starts_or_sees_a_payment(backend: Backend) {
+    let app = app(backend).await;
+    let (code, id) = dossier(&app, RECORDS).await;
+    let owner = signed_in(&app, Lang::Vi, "hoa", OWNER_ID).await;
+    let page = start(&app, &owner, &code).await;
+    choose(&app, &owner, &page, "pay").await;
+    let other = signed_in(&app, Lang::Vi, "an", OTHER_ID).await;
+    let r = get(&app, Some(&other), VI, &payment(Lang::Vi, &code)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert!(!r.body.contains("205.000"), "{}", r.body);
+    let r = post_form(
+        &app,
+        VI,
+        Some(&other.cookie),
+        &payment(Lang::Vi, &code),
+        &[("csrf".to_owned(), other.csrf.clone())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = get(&app, Some(&other), VI, &receipt(Lang::Vi, &code)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    // Nobody signed in is sent to sign in.
+    let r = get(&app, None, VI, &payment(Lang::Vi, &code)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.header("location").unwrap().starts_with("/auth/sign-in"));
+    // Without the session's token, the owner's own request is refused.
+    let r = post_form(
+        &app,
+        VI,
+        Some(&owner.cookie),
+        &payment(Lang::Vi, &code),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(stored(&app, id).await.len(), 1);
+}
+
+async fn a_level_3_procedure_offers_no_online_payment(backend: Backend) {
+    let app = app(backend).await;
+    let (code, id) = dossier(&app, LAND).await;
+    let owner = signed_in(&app, Lang::Vi, "hoa", OWNER_ID).await;
+    let r = get(&app, Some(&owner), VI, &receipt(Lang::Vi, &code)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(!r.body.contains("pay-online"), "{}", r.body);
+    assert!(r.body.contains("nộp trực tiếp"), "{}", r.body);
+    let r = post_form(
+        &app,
+        VI,
+        Some(&owner.cookie),
+        &payment(Lang::Vi, &code),
+        &[("csrf".to_owned(), owner.csrf.clone())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert_eq!(
+        get(&app, Some(&owner), VI, &payment(Lang::Vi, &code))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(stored(&app, id).await.is_empty());
+
+    // Without a gateway, a level-4 procedure's fees are paid in person, and the sandbox is absent.
+    let plain = TestApp::new(backend).await;
+    let (code, _) = dossier(&plain, RECORDS).await;
+    let owner = signed_in(&plain, Lang::Vi, "hoa", OWNER_ID).await;
+    let r = get(&plain, Some(&owner), VI, &receipt(Lang::Vi, &code)).await;
+    assert!(!r.body.contains("pay-online"), "{}", r.body);
+    assert!(r.body.contains("nộp trực tiếp"), "{}", r.body);
+    assert_eq!(
+        get(&plain, None, VI, "/sandbox-payment/pay").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+backend_tests!(
+    paying_online_marks_the_dossier_paid_by_the_callback,
+    a_declined_payment_fails_and_a_retry_pays,
+    forged_mismatched_and_repeated_callbacks_change_nothing,
+    a_callback_after_the_return_settles_the_payment_then,
+    only_the_owner_starts_or_sees_a_payment,
+    a_level_3_procedure_offers_no_online_payment,
+);

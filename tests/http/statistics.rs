@@ -1,0 +1,294 @@
+//! The public statistics through HTTP: in a known period they count exactly the dossiers and
+//! ratings of the test (received online and at the desk, returned on time and late, a dossier
+//! received before the period and returned in it, one after it), per procedure and per division,
+//! ignore another tenant's, and are written in each host's language, on the page (a table and
+//! its SVG chart) and in JSON. A period that does not parse is refused.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use motcua_core::dossier::{Channel, CitizenId, DossierStatus};
+use motcua_store::ratings::{NewRating, Satisfaction};
+use motcua_store::{Store, TenantId};
+use motcua_tests::{Backend, backend_tests, citizen, plain_dossier};
+use serde_json::Value;
+
+use crate::officials::{EN, HCM, VI, tenant};
+use crate::onestop::{POLICE, RECORDS};
+use crate::ratings::OWNER_ID;
+
+/// `day` of March 2025 at `hour`, Vietnam time.
+fn march(day: u32, hour: u32) -> DateTime<Utc> {
+    chrono::FixedOffset::east_opt(7 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2025, 3, day, hour, 0, 0)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// A dossier of `procedure` received at `received` through `channel`, due a day later and
+/// returned `returned` after its due time (negative: before), or still handled: its id.
+async fn dossier(
+    store: &Store,
+    tenant: TenantId,
+    procedure: &str,
+    unit: &str,
+    received: DateTime<Utc>,
+    channel: Channel,
+    returned: Option<Duration>,
+) -> i64 {
+    let mut applicant = citizen("Lê Thị Hoa");
+    applicant.id_number = CitizenId::parse(OWNER_ID);
+    let mut new = plain_dossier(procedure, unit, received, None, applicant);
+    new.channel = channel;
+    let due = received + Duration::days(1);
+    new.start.due_at = due;
+    if let Some(after) = returned {
+        new.start.status = DossierStatus::Returned;
+        new.start.closed_at = Some(due + after);
+    } else {
+        new.start.status = DossierStatus::Processing;
+    }
+    motcua_store::dossiers::receive(store, tenant, new)
+        .await
+        .unwrap()
+        .dossier()
+        .id
+}
+
+/// Rates dossier `id` of the judicial record procedure with `overall` at `at`.
+async fn rate(store: &Store, tenant: TenantId, id: i64, overall: Satisfaction, at: DateTime<Utc>) {
+    motcua_store::ratings::give(
+        store,
+        tenant,
+        NewRating {
+            dossier_id: id,
+            procedure_code: RECORDS.to_owned(),
+            division: POLICE.to_owned(),
+            overall,
+            convenience: Satisfaction::Satisfied,
+            timeliness: Satisfaction::Satisfied,
+            staff_support: Satisfaction::Satisfied,
+            comment: None,
+            rater: "citizen:hoa".to_owned(),
+            rated_at: at,
+        },
+    )
+    .await
+    .unwrap();
+}
+
+/// The line of `key` (`code` of a procedure, `key` of a division) in `list`.
+fn line<'a>(list: &'a Value, field: &str, key: &str) -> &'a Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l[field] == key)
+        .unwrap_or_else(|| panic!("{key} in {list}"))
+}
+
+async fn statistics_count_the_periods_dossiers_and_ratings(backend: Backend) {
+    let app = crate::officials::app(backend).await;
+    let store = &app.db.store;
+    let t = tenant(&app, "thanhhoa").await;
+    let unit = "000.00.01.H56";
+    // In March 2025: online and returned early, at the desk and returned late, at the desk and
+    // still handled; received in February and returned on time in March; received in April.
+    let early = dossier(
+        store,
+        t,
+        RECORDS,
+        unit,
+        march(3, 9),
+        Channel::Online,
+        Some(-Duration::hours(20)),
+    )
+    .await;
+    let late = dossier(
+        store,
+        t,
+        RECORDS,
+        unit,
+        march(4, 9),
+        Channel::Desk,
+        Some(Duration::days(2)),
+    )
+    .await;
+    dossier(store, t, RECORDS, unit, march(5, 9), Channel::Desk, None).await;
+    let before = dossier(
+        store,
+        t,
+        RECORDS,
+        unit,
+        march(1, 6) - Duration::days(1),
+        Channel::NationalPortal,
+        Some(Duration::zero()),
+    )
+    .await;
+    dossier(
+        store,
+        t,
+        RECORDS,
+        unit,
+        march(1, 9) + Duration::days(35),
+        Channel::Online,
+        None,
+    )
+    .await;
+    rate(store, t, early, Satisfaction::VerySatisfied, march(10, 9)).await;
+    rate(store, t, late, Satisfaction::NotSatisfied, march(11, 9)).await;
+    rate(
+        store,
+        t,
+        before,
+        Satisfaction::Satisfied,
+        march(1, 9) + Duration::days(40),
+    )
+    .await;
+    // Another tenant's dossier of the same month.
+    let hcm = tenant(&app, "hochiminhcity").await;
+    dossier(
+        store,
+        hcm,
+        "1.001193",
+        "000.00.01.H29",
+        march(3, 9),
+        Channel::Online,
+        Some(Duration::zero()),
+    )
+    .await;
+
+    let r = app
+        .get(VI, "/api/v1/statistics?from=2025-03&to=2025-03")
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let body = r.json();
+    assert_eq!(body["period"]["from"], "2025-03");
+    assert_eq!(body["period"]["to"], "2025-03");
+    let records = line(&body["procedures"], "code", RECORDS);
+    assert_eq!(records["division"], POLICE);
+    assert_eq!(records["received"], 3, "{records}");
+    assert_eq!(records["received_online"], 1, "{records}");
+    assert_eq!(records["finished"], 3, "{records}");
+    assert_eq!(records["finished_on_time"], 2, "{records}");
+    assert_eq!(records["ratings"], 2, "{records}");
+    assert_eq!(records["satisfied"], 1, "{records}");
+    let rate_of = |v: &Value| (v.as_f64().unwrap() * 1000.0).round() / 1000.0;
+    assert_eq!(rate_of(&records["on_time_rate"]), 0.667);
+    assert_eq!(rate_of(&records["online_rate"]), 0.333);
+    assert_eq!(rate_of(&records["satisfaction_rate"]), 0.5);
+    let police = line(&body["divisions"], "key", POLICE);
+    assert_eq!(police["name"], "Công an tỉnh Thanh Hóa");
+    for (field, n) in [
+        ("received", 3),
+        ("finished", 3),
+        ("finished_on_time", 2),
+        ("ratings", 2),
+    ] {
+        assert_eq!(police[field], n, "{field}: {police}");
+    }
+    // Nothing else counted: no other procedure had a dossier, and the other tenant's is not here.
+    let total: i64 = body["procedures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["received"].as_i64().unwrap() + p["finished"].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, 6, "{body}");
+    assert!(!body.to_string().contains("1.001193"), "{body}");
+    // The other tenant sees its own only.
+    let there = app
+        .get(HCM, "/api/v1/statistics?from=2025-03&to=2025-03")
+        .await
+        .json();
+    let theirs: i64 = there["procedures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["received"].as_i64().unwrap())
+        .sum();
+    assert_eq!(theirs, 1, "{there}");
+    // February holds the dossier received then, not yet returned.
+    let feb = app
+        .get(VI, "/api/v1/statistics?from=2025-02&to=2025-02")
+        .await
+        .json();
+    let records = line(&feb["procedures"], "code", RECORDS);
+    assert_eq!(
+        (records["received"].as_i64(), records["finished"].as_i64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(records["on_time_rate"], Value::Null);
+
+    // The page, in Vietnamese: the table and its chart.
+    let r = app.get(VI, "/thong-ke?from=2025-03&to=2025-03").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.len() < 100_000, "{} bytes", r.body.len());
+    for shown in [
+        "Thống kê giải quyết thủ tục hành chính",
+        "03/2025 – 03/2025",
+        "Theo cơ quan, đơn vị",
+        "Công an tỉnh Thanh Hóa",
+        "66,7 %",
+        "33,3 %",
+        "50,0 %",
+        "<svg class=\"bars\"",
+        "aria-hidden=\"true\"",
+        "<th scope=\"col\">Tỷ lệ đúng hạn</th>",
+    ] {
+        assert!(r.body.contains(shown), "{shown}: {}", r.body);
+    }
+    // In English on the English host; the other language's path leads to this host's.
+    let r = app.get(EN, "/statistics?from=2025-03&to=2025-03").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    for shown in [
+        "Statistics of administrative procedures",
+        "Thanh Hoa Provincial Police",
+        "66.7%",
+        "50.0%",
+        "By procedure",
+    ] {
+        assert!(r.body.contains(shown), "{shown}: {}", r.body);
+    }
+    let r = app.get(EN, "/thong-ke?from=2025-03&to=2025-03").await;
+    assert_eq!(r.status, 308);
+    assert_eq!(
+        r.header("location"),
+        Some("/statistics?from=2025-03&to=2025-03")
+    );
+    // The home page leads to it.
+    assert!(app.get(VI, "/").await.body.contains("href=\"/thong-ke\""));
+    assert!(app.get(EN, "/").await.body.contains("href=\"/statistics\""));
+}
+
+async fn a_period_is_checked_and_defaults_to_this_year(backend: Backend) {
+    let app = crate::officials::app(backend).await;
+    for bad in [
+        "from=2025-13",
+        "from=2025-05&to=2025-04",
+        "to=25-04",
+        "from=2000-01&to=2025-01",
+    ] {
+        let r = app.get(EN, &format!("/api/v1/statistics?{bad}")).await;
+        assert_eq!(r.status, 422, "{bad}: {}", r.body);
+        assert_eq!(r.json()["error"]["code"], "invalid_period");
+        let r = app.get(VI, &format!("/thong-ke?{bad}")).await;
+        assert_eq!(r.status, 422, "{bad}: {}", r.body);
+        assert!(
+            r.body.contains("Khoảng thời gian không hợp lệ"),
+            "{}",
+            r.body
+        );
+    }
+    let year = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
+        .format("%Y")
+        .to_string();
+    let r = app.get(EN, "/api/v1/statistics").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["period"]["from"], format!("{year}-01"));
+    assert_eq!(r.json()["period"]["to"], format!("{year}-12"));
+}
+
+backend_tests!(
+    statistics_count_the_periods_dossiers_and_ratings,
+    a_period_is_checked_and_defaults_to_this_year,
+);
