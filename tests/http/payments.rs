@@ -382,12 +382,38 @@ async fn forged_mismatched_and_repeated_callbacks_change_nothing(backend: Backen
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
     assert_eq!(stored(&app, id).await, before);
 
-    // The sandbox's callback for another amount is refused too.
+    // A correctly signed callback for the first order is what settles it.
+    let r = ipn(&app, VI, &callback(&order, "205000", "cancelled")).await;
+    assert_eq!(r.json()["changed"], true, "{}", r.body);
+
+    // The sandbox's callback for another amount is refused too: the order stays open, and
+    // while it is open "pay online" leads to the payment's page, not to a second order.
     let page = start(&app, &owner, &code).await;
+    let second = query_of(&page)
+        .into_iter()
+        .find(|(k, _)| k == "order")
+        .unwrap()
+        .1;
     choose(&app, &owner, &page, "wrong-amount").await;
     let now = stored(&app, id).await;
     assert_eq!(now.len(), 2);
-    assert!(now.iter().all(|p| p.status == PaymentStatus::Pending));
+    assert_eq!(now[0].status, PaymentStatus::Pending);
+    let r = post_form(
+        &app,
+        owner.host,
+        Some(&owner.cookie),
+        &payment(owner.lang, &code),
+        &[("csrf".to_owned(), owner.csrf.clone())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        r.header("location"),
+        Some(payment(owner.lang, &code).as_str())
+    );
+    assert_eq!(stored(&app, id).await.len(), 2, "no second open order");
+    let r = ipn(&app, VI, &callback(&second, "205000", "cancelled")).await;
+    assert_eq!(r.json()["changed"], true, "{}", r.body);
 
     // Sent twice, the callback settles the payment once; a replay or a later, different
     // callback changes nothing.
@@ -405,9 +431,11 @@ async fn forged_mismatched_and_repeated_callbacks_change_nothing(backend: Backen
     assert_eq!(r.json()["status"], "paid");
     assert_eq!(stored(&app, id).await, paid);
 
-    // A correctly signed callback for the first order is what settles it.
-    let r = ipn(&app, VI, &callback(&order, "205000", "cancelled")).await;
+    // A paid callback arriving after the gateway said cancelled: the money was taken, and the
+    // record says so.
+    let r = ipn(&app, VI, &callback(&order, "205000", "paid")).await;
     assert_eq!(r.json()["changed"], true, "{}", r.body);
+    assert_eq!(r.json()["status"], "paid", "{}", r.body);
 }
 
 async fn a_callback_after_the_return_settles_the_payment_then(backend: Backend) {

@@ -202,8 +202,22 @@ pub enum Settled {
     Unchanged(Payment),
 }
 
-/// Settles the pending payment `order_id` of `tenant`; a payment settled already is left as it
-/// is. `None` when `tenant` has no such payment.
+/// The statuses a settlement as `to` may replace: a pending payment settles; a payment the
+/// gateway reported failed or cancelled still becomes paid when its paid callback comes late
+/// (the money was taken); a paid one never changes.
+fn settleable(to: PaymentStatus) -> Vec<&'static str> {
+    let mut from = vec![PaymentStatus::Pending.as_str()];
+    if to == PaymentStatus::Paid {
+        from.extend([
+            PaymentStatus::Failed.as_str(),
+            PaymentStatus::Cancelled.as_str(),
+        ]);
+    }
+    from
+}
+
+/// Settles the pending payment `order_id` of `tenant` ([`settleable`]); a payment settled
+/// already is otherwise left as it is. `None` when `tenant` has no such payment.
 pub async fn settle(
     store: &Store,
     tenant: TenantId,
@@ -226,7 +240,7 @@ pub async fn settle(
         .col_expr(row::Column::UpdatedAt, Expr::value(settlement.at))
         .filter(row::Column::TenantId.eq(tenant.0))
         .filter(row::Column::OrderId.eq(order_id))
-        .filter(row::Column::Status.eq(PaymentStatus::Pending.as_str()))
+        .filter(row::Column::Status.is_in(settleable(settlement.status)))
         .exec(&txn)
         .await?;
     let found = by_order(&txn, tenant, order_id).await?;

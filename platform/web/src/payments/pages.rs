@@ -34,6 +34,8 @@ use crate::pages::{PageCtx, render};
 use crate::session::Session;
 use crate::sites::TenantSite;
 
+/// How long an order started at the gateway stops another from starting.
+const OPEN_ORDER: chrono::Duration = chrono::Duration::minutes(15);
 /// Where the gateway sends its callbacks, on each tenant's portal.
 pub(super) const IPN_PATH: &str = "/payments/ipn";
 
@@ -240,7 +242,14 @@ pub(super) async fn start(
             return Err(not_offered());
         };
         let before = payments::of_dossier(&state.store, site.tenant.id, d.id).await?;
-        if before.iter().any(|p| p.status == PaymentStatus::Paid) {
+        // Paid already, or an order still open at the gateway: the payment's page tells which,
+        // rather than a second order that could be paid too. An order left open longer is
+        // taken as abandoned and a new one may start.
+        let open_since = Utc::now() - OPEN_ORDER;
+        if before.iter().any(|p| {
+            p.status == PaymentStatus::Paid
+                || (p.status == PaymentStatus::Pending && p.created_at > open_since)
+        }) {
             return Ok(Redirect::to(&here).into_response());
         }
         let amount = i64::try_from(total).map_err(|e| Failure::internal(&e))?;

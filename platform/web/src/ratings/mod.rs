@@ -269,6 +269,10 @@ async fn rate(
     code: &str,
     sent: Answers,
 ) -> Result<(Dossier, Rating), Failure> {
+    // Counted per citizen, on the page and the API alike.
+    state
+        .rate_limit_key("rating", &who.subject, state.config.submit_per_minute)
+        .await?;
     let dossier = own_dossier(state, site, citizen_id, code).await?;
     let l = labels(site.lang);
     let answer = |field: &'static str, value: &Option<String>| -> Result<Satisfaction, Failure> {
@@ -430,10 +434,6 @@ async fn api_submit(
     let lang = site.lang;
     let fail = |f: Failure| ApiError(lang, f);
     let (who, citizen_id) = citizen(&session).map_err(fail)?;
-    state
-        .rate_limit_key("rating", &who.subject, state.config.submit_per_minute)
-        .await
-        .map_err(fail)?;
     let sent: Answers = crate::api::json_body(lang, &body)?;
     let (dossier, rating) = rate(&state, &site, who, citizen_id, &code, sent)
         .await
