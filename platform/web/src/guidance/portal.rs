@@ -40,6 +40,7 @@ const ON_PROCEDURE_PAGE: u64 = 5;
 const LISTED: u64 = 200;
 
 /// A published question and its answer, as the portal shows it.
+#[derive(serde::Serialize, Deserialize)]
 pub(crate) struct QaItem {
     /// Its number.
     pub(crate) id: i64,
@@ -100,19 +101,53 @@ async fn published(
     .await?)
 }
 
-/// The section of procedure `code`'s page: its latest published answers (none, and the failure
-/// logged, when they cannot be read: the procedure page still answers).
-pub(crate) async fn qa_section(state: &AppState, site: &Site, code: &str) -> QaSection {
-    let found = match published(state, site, code, ON_PROCEDURE_PAGE).await {
-        Ok(found) => found,
-        Err(e) => {
-            tracing::warn!(error = ?e.message.en, procedure = code, "questions and answers not shown");
-            Vec::new()
+/// How long the procedure page's answers are kept in the cache. Publishing an answer removes
+/// them at once from the shared cache (Redis); a node with its own in-process cache shows the
+/// answer after this at the latest.
+const SECTION_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The cache key of the answers procedure `code`'s page shows in `lang`.
+fn section_key(site: &Site, lang: Lang, code: &str) -> String {
+    format!("qa:{}:{}:{code}", site.tenant.id.0, lang.tag())
+}
+
+/// Forgets the cached answers of procedure `code`'s page, in both languages: one was answered.
+pub(crate) async fn forget_section(state: &AppState, site: &Site, code: &str) {
+    for lang in [Lang::Vi, Lang::En] {
+        if let Err(e) = state.cache.delete(&section_key(site, lang, code)).await {
+            tracing::warn!(error = %e, procedure = code, "cached answers not forgotten");
         }
+    }
+}
+
+/// The section of procedure `code`'s page: its latest published answers (none, and the failure
+/// logged, when they cannot be read: the procedure page still answers). The page is the portal's
+/// most read, so its answers come from the cache when they can ([`SECTION_TTL`]).
+pub(crate) async fn qa_section(state: &AppState, site: &Site, code: &str) -> QaSection {
+    let key = section_key(site, site.lang, code);
+    let cached = match state.cache.get(&key).await {
+        Ok(Some(bytes)) => serde_json::from_slice::<Vec<QaItem>>(&bytes).ok(),
+        _ => None,
+    };
+    let items = match cached {
+        Some(items) => items,
+        None => match published(state, site, code, ON_PROCEDURE_PAGE).await {
+            Ok(found) => {
+                let items = items(site, &found);
+                if let Ok(bytes) = serde_json::to_vec(&items) {
+                    let _ = state.cache.set(&key, &bytes, SECTION_TTL).await;
+                }
+                items
+            }
+            Err(e) => {
+                tracing::warn!(error = ?e.message.en, procedure = code, "questions and answers not shown");
+                Vec::new()
+            }
+        },
     };
     QaSection {
         l: guidance_labels(site.lang),
-        items: items(site, &found),
+        items,
         more: questions_path(site.lang, code),
     }
 }

@@ -185,7 +185,7 @@ async fn run(
         return Err(forbidden(&guard.site, &q.division));
     }
     let text = questions::clean(text, MAX_ANSWER).map_err(|e| text_refusal("answer", e))?;
-    questions::answer(
+    let answered = questions::answer(
         &state.store,
         guard.site.tenant.id,
         q.id,
@@ -197,7 +197,9 @@ async fn run(
         },
     )
     .await?
-    .ok_or_else(|| not_found(&q.id.to_string()))
+    .ok_or_else(|| not_found(&q.id.to_string()))?;
+    super::portal::forget_section(state, &guard.site, &q.procedure_code).await;
+    Ok(answered)
 }
 
 /// The names of the tenant's officials, by audit subject (`account:12`).
