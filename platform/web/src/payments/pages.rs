@@ -475,6 +475,22 @@ pub(crate) async fn accept(
     match payments::settle(&state.store, tenant.id, &payment.order_id, settlement).await {
         Ok(Some(Settled::Applied(p))) => {
             tracing::info!(order = %p.order_id, status = p.status.as_str(), "payment settled");
+            if p.status == PaymentStatus::Paid {
+                // Two orders of one dossier paid: one is to be refunded, by people.
+                match payments::of_dossier(&state.store, tenant.id, p.dossier_id).await {
+                    Ok(all)
+                        if all
+                            .iter()
+                            .filter(|o| o.status == PaymentStatus::Paid)
+                            .count()
+                            > 1 =>
+                    {
+                        tracing::error!(order = %p.order_id, dossier_id = p.dossier_id, "a dossier has two paid orders: refund one");
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "paid orders not counted"),
+                }
+            }
             (
                 StatusCode::OK,
                 json!({ "order": p.order_id, "status": p.status.as_str(), "changed": true }),
