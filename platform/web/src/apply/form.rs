@@ -553,9 +553,14 @@ pub(super) async fn save(
     let back = Some((here.clone(), apply_labels(lang).title.to_owned()));
     let fail = |f: Failure| notice(&state, &site, &headers, &f, back.clone());
     let owner = who.owner();
-    let rules = Rules::of(&live.procedure.file);
-    let sent = match sent::read(&state, &site, req, &owner, &code, &rules).await {
+    let files = sent::Files {
+        owner: owner.clone(),
+        procedure: code.clone(),
+        rules: Rules::of(&live.procedure.file),
+    };
+    let sent = match sent::read(&state, &site, req, &files).await {
         Ok(s) => s,
+        Err(f) if f.status == StatusCode::PAYLOAD_TOO_LARGE => return fail(sent::too_large()),
         Err(f) => return fail(f),
     };
     let draft = match drafts::find(&state.store, site.tenant.id, &owner, &code).await {

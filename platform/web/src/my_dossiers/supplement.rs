@@ -467,7 +467,7 @@ pub(super) async fn page_submit(
         let what = sent
             .refused
             .iter()
-            .map(|(_, m)| m.as_str())
+            .map(|r| r.message.as_str())
             .collect::<Vec<_>>()
             .join(" ");
         Err(Failure::invalid(

@@ -92,7 +92,7 @@ fn files(sent: &sent::Sent) -> (Vec<Kept>, Vec<String>) {
             });
         }
     }
-    let refused = sent.refused.iter().map(|(_, m)| m.clone()).collect();
+    let refused = sent.refused.iter().map(|r| r.message.clone()).collect();
     (kept, refused)
 }
 

@@ -224,8 +224,8 @@ fn scan_problems(
     problems: &mut Problems,
 ) -> bool {
     let mut ok = true;
-    for (input, message) in &sent.refused {
-        problems.add(input, message.clone());
+    for r in &sent.refused {
+        problems.add(&r.input, r.message.clone());
         ok = false;
     }
     for s in scans {

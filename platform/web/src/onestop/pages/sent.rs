@@ -32,6 +32,16 @@ pub(crate) struct Files {
     pub rules: Rules,
 }
 
+/// A file refused, by input name.
+pub(crate) struct Refused {
+    /// The input's name.
+    pub input: String,
+    /// What was wrong, in the page's language.
+    pub message: String,
+    /// The status it was refused with (413 too large, 415 a type not accepted).
+    pub status: StatusCode,
+}
+
 /// What a form sent.
 #[derive(Default)]
 pub(crate) struct Sent {
@@ -39,8 +49,8 @@ pub(crate) struct Sent {
     pub pairs: Vec<(String, String)>,
     /// The files stored, by input name.
     pub files: Vec<(String, Upload)>,
-    /// The files refused, by input name, with what was wrong.
-    pub refused: Vec<(String, String)>,
+    /// The files refused.
+    pub refused: Vec<Refused>,
 }
 
 fn unreadable(detail: impl std::fmt::Display) -> Failure {
@@ -134,8 +144,11 @@ pub(crate) async fn read(
             Err(f) if f.status.is_client_error() => {
                 let message = f.message.get(lang);
                 let file = lang.pick("Tệp", "File");
-                sent.refused
-                    .push((name, format!("{file} “{file_name}”: {message}")));
+                sent.refused.push(Refused {
+                    input: name,
+                    message: format!("{file} “{file_name}”: {message}"),
+                    status: f.status,
+                });
             }
             Err(f) => return Err(f),
         }
