@@ -368,3 +368,13 @@ pub(crate) async fn site_css() -> Response {
     )
         .into_response()
 }
+
+/// Marks a page or answer with personal data (or a form carrying the session's token) as not to
+/// be stored by any cache.
+pub(crate) fn no_store(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, no-store"),
+    );
+    response
+}

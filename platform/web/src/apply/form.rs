@@ -515,17 +515,7 @@ pub(super) async fn show(
         Problems::default(),
         notice_text,
     );
-    let mut response = render(&page);
-    private(&mut response);
-    response
-}
-
-/// Marks a personal page as not for shared caches.
-pub(crate) fn private(response: &mut Response) {
-    response.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("private, no-store"),
-    );
+    crate::pages::no_store(render(&page))
 }
 
 /// `POST /thu-tuc/{code}/nop-ho-so`, `POST /procedures/{code}/apply`.
@@ -636,7 +626,5 @@ pub(super) async fn save(
     let page = form_page(
         &state, &site, &headers, session, &live, &who, &typed, problems, None,
     );
-    let mut response = (status, render(&page)).into_response();
-    private(&mut response);
-    response
+    crate::pages::no_store((status, render(&page)).into_response())
 }

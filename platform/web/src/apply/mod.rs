@@ -45,7 +45,6 @@ use crate::i18n::Msg;
 use crate::pages::{PageCtx, render, urlencode};
 use crate::session::{CitizenIdentity, Principal, Session};
 use crate::sites::Live;
-pub(crate) use form::private;
 pub(crate) use labels::{ApplyLabels, apply_labels, money};
 pub(crate) use receipt::own;
 

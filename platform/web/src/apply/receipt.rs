@@ -14,7 +14,6 @@ use motcua_core::lang::Lang;
 use motcua_store::attachments::{self, DocumentKind};
 use motcua_store::dossiers::{self, Dossier};
 
-use super::form::private;
 use super::labels::{money, size};
 use super::{ApplyLabels, applicant, apply_labels, dossier_path, notice, receipt_path};
 use crate::AppState;
@@ -195,11 +194,7 @@ pub(super) async fn show(
     }
     .await;
     match outcome {
-        Ok(page) => {
-            let mut response = render(&page).into_response();
-            private(&mut response);
-            response
-        }
+        Ok(page) => crate::pages::no_store(render(&page).into_response()),
         Err(f) => notice(&state, &site, &headers, &f, None),
     }
 }

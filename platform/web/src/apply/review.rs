@@ -15,7 +15,7 @@ use motcua_core::dossier::{Applicant as Person, ApplicantKind, Channel, CitizenI
 use motcua_store::attachments::{self, Attach, DocumentKind, UploadId};
 use motcua_store::drafts::{self, Draft};
 
-use super::form::{Problems, Typed, check, form_page, no_case, private, with_documents};
+use super::form::{Problems, Typed, check, form_page, no_case, with_documents};
 use super::{
     Applicant, ApplyLabels, applicant, apply_labels, notice, other_language, procedure,
     receipt_path, review_path,
@@ -80,9 +80,7 @@ fn refused(
     let page = form_page(
         state, site, headers, session, live, who, typed, problems, None,
     );
-    let mut response = (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response();
-    private(&mut response);
-    response
+    crate::pages::no_store((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
 }
 
 /// `GET /thu-tuc/{code}/nop-ho-so/xem-lai`, `GET /procedures/{code}/apply/review`.
@@ -157,9 +155,7 @@ pub(super) async fn show(
             })
             .collect(),
     };
-    let mut response = render(&page);
-    private(&mut response);
-    response
+    crate::pages::no_store(render(&page))
 }
 
 /// The dossier a draft with key `key` was submitted as, if it was and is `who`'s.

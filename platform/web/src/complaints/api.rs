@@ -133,12 +133,7 @@ pub(crate) async fn track(
     let body = tracked(&state, &site, &client, &code, &q.contact)
         .await
         .map_err(|f| ApiError(site.lang, f))?;
-    let mut response = Json(body).into_response();
-    response.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("private, no-store"),
-    );
-    Ok(response)
+    Ok(crate::pages::no_store(Json(body).into_response()))
 }
 
 /// The query of `GET /api/v1/complaints`.

@@ -18,7 +18,7 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Uri, header};
+use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_core::lang::Lang;
 use motcua_store::complaints::{self, ListQuery};
@@ -175,14 +175,6 @@ fn form_page(
     }
 }
 
-fn personal(mut response: Response) -> Response {
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    response
-}
-
 /// `GET /phan-anh-kien-nghi`.
 pub(crate) async fn form(
     State(state): State<AppState>,
@@ -198,7 +190,7 @@ pub(crate) async fn form(
     if let Some((_, name)) = intake::citizen_of(session.as_ref()) {
         draft.name = name;
     }
-    personal(render(&form_page(
+    crate::pages::no_store(render(&form_page(
         &state,
         &site,
         &headers,
@@ -282,7 +274,7 @@ fn refused(
         }
         _ => page.error = Some(failure.message.get(site.lang).to_owned()),
     }
-    let response = personal((failure.status, render(&page)).into_response());
+    let response = crate::pages::no_store((failure.status, render(&page)).into_response());
     failure.with_headers(response)
 }
 
@@ -426,7 +418,7 @@ pub(crate) async fn track(
             &super::public_json(&site, &c, &forwards, &files),
         ));
     }
-    personal(render(&page))
+    crate::pages::no_store(render(&page))
 }
 
 /// `POST /phan-anh-kien-nghi/{code}` with `contact`.
@@ -444,7 +436,7 @@ pub(crate) async fn track_post(
     if session.is_none() && !crate::session::csrf::same_origin(&headers, state.config.https) {
         let f = crate::session::csrf::cross_site();
         page.error = Some(f.message.get(site.lang).to_owned());
-        return personal((f.status, render(&page)).into_response());
+        return crate::pages::no_store((f.status, render(&page)).into_response());
     }
     let pairs = crate::onestop::pages::form_pairs(&body);
     let contact = crate::onestop::pages::field(&pairs, "contact")
@@ -454,11 +446,11 @@ pub(crate) async fn track_post(
     match super::api::tracked(&state, &site, &client, &code, &contact).await {
         Ok(v) => {
             page.shown = Some(shown(&site, &v));
-            personal(render(&page))
+            crate::pages::no_store(render(&page))
         }
         Err(f) => {
             page.error = Some(f.message.get(site.lang).to_owned());
-            let response = personal((f.status, render(&page)).into_response());
+            let response = crate::pages::no_store((f.status, render(&page)).into_response());
             f.with_headers(response)
         }
     }

@@ -16,7 +16,7 @@ use askama::Template;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use motcua_core::lang::Lang;
@@ -412,13 +412,10 @@ async fn show(
         error,
         max: MAX_QUESTION,
     };
-    let mut response = (status, render(&view)).into_response();
+    let response = (status, render(&view)).into_response();
     if personal {
         // The form carries the session's token: not for shared caches.
-        response.headers_mut().insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-store"),
-        );
+        return crate::pages::no_store(response);
     }
     response
 }

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use super::history::{self, Entry};
 use super::labels::{MyDossiersLabels, labels};
 use super::supplement::{DOCUMENT_INPUT, OTHER_INPUT, Requested, requested};
-use super::{dossier_path, list_path, own_dossier, private, refused, visitor};
+use super::{dossier_path, list_path, own_dossier, refused, visitor};
 use crate::AppState;
 use crate::accountability::lookup::Section;
 use crate::host::Site;
@@ -347,5 +347,5 @@ pub(super) async fn render(
         rating: crate::ratings::section(state, site, session, &dossier).await,
         code,
     };
-    private((status, html(&view)).into_response())
+    crate::pages::no_store((status, html(&view)).into_response())
 }

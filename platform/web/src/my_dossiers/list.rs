@@ -10,7 +10,7 @@ use motcua_core::dossier::DossierStatus;
 use motcua_store::dossiers;
 
 use super::labels::{MyDossiersLabels, labels};
-use super::{dossier_path, list_path, private, refused, visitor};
+use super::{dossier_path, list_path, refused, visitor};
 use crate::AppState;
 use crate::host::Site;
 use crate::pages::{PageCtx, local_time, render};
@@ -152,7 +152,7 @@ pub(super) async fn page(
         previous: (number > 1).then(|| page_href(&site, (number - 1).min(last))),
         next: (number < last).then(|| page_href(&site, number + 1)),
     };
-    private((StatusCode::OK, render(&view)).into_response())
+    crate::pages::no_store((StatusCode::OK, render(&view)).into_response())
 }
 
 #[cfg(test)]

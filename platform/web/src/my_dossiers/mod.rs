@@ -32,7 +32,7 @@ mod supplement;
 
 use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -156,18 +156,9 @@ fn sign_in_first(here: &str) -> Response {
 
 /// A failure as a page of the portal, never stored by the browser.
 fn refused(state: &AppState, site: &Site, headers: &HeaderMap, failure: Failure) -> Response {
-    private(crate::accounts::pages::failure(
+    crate::pages::no_store(crate::accounts::pages::failure(
         state, site, headers, failure,
     ))
-}
-
-/// Marks a page with personal data as not to be stored.
-fn private(mut response: Response) -> Response {
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    response
 }
 
 /// A path of the other language on this host: the same page in this host's language.

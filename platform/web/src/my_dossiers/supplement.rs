@@ -46,7 +46,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::dossier::{Kept, Notice, render};
-use super::{citizen, own_dossier, private, refused, visitor};
+use super::{citizen, own_dossier, refused, visitor};
 use crate::error::{ApiError, Failure};
 use crate::host::Site;
 use crate::i18n::Msg;
@@ -476,7 +476,9 @@ pub(super) async fn page_submit(
         ))
     };
     match outcome {
-        Ok(_) => private(Redirect::to(&format!("{here}?ok=supplemented")).into_response()),
+        Ok(_) => {
+            crate::pages::no_store(Redirect::to(&format!("{here}?ok=supplemented")).into_response())
+        }
         Err(f) if f.status.is_client_error() => {
             let fresh = match dossiers::find(&state.store, site.tenant.id, &dossier.code).await {
                 Ok(Some(d)) => d,

@@ -397,11 +397,7 @@ pub(super) async fn show(
     }
     .await;
     match outcome {
-        Ok(page) => {
-            let mut response = render(&page).into_response();
-            crate::apply::private(&mut response);
-            response
-        }
+        Ok(page) => crate::pages::no_store(render(&page).into_response()),
         Err(f) => notice(&state, &site, &headers, &f, None),
     }
 }

@@ -235,12 +235,7 @@ pub(super) async fn page(
         order: request.order,
         fields: fields.into_iter().collect(),
     };
-    let mut response = render(&page).into_response();
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    response
+    crate::pages::no_store(render(&page).into_response())
 }
 
 /// The faults the sandbox can produce, as its page names them.

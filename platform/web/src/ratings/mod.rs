@@ -20,7 +20,7 @@ mod labels;
 
 use axum::body::Bytes;
 use axum::extract::{Form, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -376,15 +376,11 @@ async fn page_submit(
         Ok((who, citizen_id)) => rate(&state, &site, who, citizen_id, &code, sent).await,
         Err(f) => Err(f),
     };
-    let mut response = match outcome {
+    let response = match outcome {
         Ok(_) => Redirect::to(&format!("{here}?ok=rated")).into_response(),
         Err(f) => crate::accounts::pages::failure(&state, &site, &headers, f),
     };
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    response
+    crate::pages::no_store(response)
 }
 
 /// A rating as JSON, in `lang`.
