@@ -169,6 +169,25 @@ async fn branding_and_security_headers(backend: Backend) {
             .unwrap()
             .contains("script-src 'self'")
     );
+    // Plain http (development): no HSTS, which would pin a developer's browser to https.
+    assert_eq!(r.header("strict-transport-security"), None);
+    let secure = TestApp::with(
+        backend,
+        std::sync::Arc::new(motcua_store::cache::MemoryCache::default()),
+        motcua_web::WebConfig {
+            https: true,
+            ..motcua_web::WebConfig::default()
+        },
+    )
+    .await;
+    for path in ["/", "/healthz", "/api/v1/procedures"] {
+        let r = secure.get("dichvucong.hochiminhcity.localhost", path).await;
+        assert_eq!(
+            r.header("strict-transport-security"),
+            Some("max-age=31536000; includeSubDomains"),
+            "{path}"
+        );
+    }
     let r = app
         .get("dichvucong.hochiminhcity.localhost", "/static/site.css")
         .await;

@@ -14,6 +14,12 @@ use serde_json::json;
 
 use crate::AppState;
 
+/// The largest request body any route accepts: an attachment at the largest size a procedure may
+/// allow, in its multipart envelope. The reverse proxy lets bodies up to this size through
+/// (`deploy/nginx/motcua.conf`, the Ingress; `tests/deploy` compares them).
+pub const MAX_REQUEST_BYTES: usize =
+    motcua_workflow::attachments::MAX_FILE_SIZE as usize + crate::api::MULTIPART_OVERHEAD;
+
 /// The process-wide Prometheus recorder (a process has one global recorder; every app built in
 /// the process shares it).
 pub fn metrics_handle() -> PrometheusHandle {

@@ -51,7 +51,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use client::ClientIp;
-pub use health::metrics_handle;
+pub use health::{MAX_REQUEST_BYTES, metrics_handle};
 
 use crate::error::Failure;
 
@@ -265,6 +265,14 @@ pub fn app(state: AppState) -> Router {
         ));
 
     let config = Arc::clone(&state.config);
+    // Browsers keep to https for a year once they have seen the platform over https; never sent
+    // over plain http (development), where it would lock a developer's browser out of `*.localhost`.
+    let hsts = config.https.then(|| {
+        SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("strict-transport-security"),
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        )
+    });
     node.merge(tenant)
         .layer(middleware::from_fn(health::record))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
@@ -285,6 +293,7 @@ pub fn app(state: AppState) -> Router {
             HeaderName::from_static("content-security-policy"),
             HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
         ))
+        .layer(tower::util::option_layer(hsts))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
