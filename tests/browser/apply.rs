@@ -1,7 +1,8 @@
 //! Online submission in a real browser, on each host: a citizen searches the catalogue, opens
 //! the procedure, presses "apply", signs in at the development provider, fills in the e-form,
-//! attaches the documents, reviews and submits, and reads the receipt with the dossier's code;
-//! axe-core on the form, the review and the receipt.
+//! saves a draft and resumes it from the drafts of "my dossiers", attaches the documents, reviews
+//! and submits, and reads the receipt with the dossier's code; axe-core on the form, the drafts,
+//! the review and the receipt.
 
 use motcua_core::lang::Lang;
 use motcua_tests::Backend;
@@ -113,6 +114,28 @@ async fn a_citizen_applies_online_from_the_catalogue_on_each_host() {
         browser
             .fill("#applicant-email", "cong.dan@example.vn")
             .await;
+
+        // Saved as a draft, found among "my dossiers"' drafts, and resumed from there.
+        browser.click("button[name=action][value=save]").await;
+        browser
+            .wait_for_path_where("the saved draft", |p| p.contains("saved=1"))
+            .await;
+        let mine = lang.pick("/ho-so-cua-toi", "/my-dossiers");
+        browser.goto(&app.url(host, mine)).await;
+        browser.click(".drafts-link a").await;
+        let drafts = lang.pick("/ho-so-cua-toi/dang-soan", "/my-dossiers/drafts");
+        browser.wait_for_path(drafts).await;
+        browser.assert_accessible().await;
+        browser.assert_no_console_errors().await;
+        browser
+            .click(&format!(".my-drafts a.button[href=\"{apply}\"]"))
+            .await;
+        browser.wait_for_path(&apply).await;
+        assert_eq!(
+            browser.value("#applicant-email").await,
+            "cong.dan@example.vn",
+            "the draft resumes as it was saved"
+        );
         for (input, path) in [("#doc-TK", &tk), ("#doc-GTTT", &gttt)] {
             browser
                 .find(input)

@@ -1,7 +1,8 @@
 //! Online payment in a real browser on the Vietnamese host: the owner of a level-4 dossier opens
 //! its receipt, presses "Thanh toán trực tuyến", pays on the sandbox gateway's page and comes back
-//! to the payment page, which shows it paid, as the receipt then does; axe-core on the receipt,
-//! the gateway's page and the payment page.
+//! to the payment page, which shows it paid, as the receipt then does; the fee line due only in
+//! some cases is named as not charged online; axe-core on the receipt, the gateway's page and the
+//! payment page.
 
 use chrono::Utc;
 use motcua_core::lang::Lang;
@@ -13,7 +14,8 @@ use motcua_web::payments::Payments;
 use motcua_web::session::{CitizenIdentity, Principal, Sessions};
 
 const VI: &str = "dichvucong.thanhhoa.localhost";
-/// Phiếu lý lịch tư pháp: level 4, fees 200,000 + 5,000 đồng.
+/// Phiếu lý lịch tư pháp: level 4, fees 200,000 đồng, and 5,000 đồng per certificate beyond two
+/// (conditional: not charged online).
 const RECORDS: &str = "2.000488";
 const OWNER_ID: &str = "038095001234";
 
@@ -82,7 +84,13 @@ async fn a_citizen_pays_a_dossier_online_at_the_sandbox_gateway() {
         browser
             .text(".payment-amount")
             .await
-            .contains("205.000 đồng")
+            .contains("200.000 đồng")
+    );
+    assert!(
+        browser
+            .text(".payment-left-out")
+            .await
+            .contains("Phí cấp thêm Phiếu từ Phiếu thứ 3 trở đi: 5.000 đồng")
     );
     browser.assert_accessible().await;
     browser.click("button.pay-online").await;
@@ -91,7 +99,7 @@ async fn a_citizen_pays_a_dossier_online_at_the_sandbox_gateway() {
             p.starts_with("/sandbox-payment/pay?")
         })
         .await;
-    assert!(browser.text(".amount").await.contains("205.000 đồng"));
+    assert!(browser.text(".amount").await.contains("200.000 đồng"));
     browser.assert_accessible().await;
     browser.assert_no_console_errors().await;
 
@@ -109,7 +117,7 @@ async fn a_citizen_pays_a_dossier_online_at_the_sandbox_gateway() {
         browser
             .text(".payment-paid")
             .await
-            .contains("Đã thanh toán: 205.000 đồng")
+            .contains("Đã thanh toán: 200.000 đồng")
     );
     browser.set_viewport(Viewport::PHONE).await;
     browser.assert_no_horizontal_scroll().await;

@@ -525,7 +525,156 @@ async fn a_submission_makes_one_dossier_with_its_documents_and_a_receipt(backend
     assert!(!r.body.contains("to-khai.pdf"), "{}", r.body);
 }
 
+/// The confirmation form of deleting a draft, sent as a browser sends it (`csrf` the session's
+/// token, or none).
+async fn delete_draft(app: &TestApp, who: &Citizen, path: &str, csrf: Option<&str>) -> Reply {
+    let mut body = url::form_urlencoded::Serializer::new(String::new());
+    if let Some(t) = csrf {
+        body.append_pair("csrf", t);
+    }
+    app.send(
+        Request::post(path)
+            .header("host", who.host)
+            .header("cookie", &who.cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body.finish()))
+            .unwrap(),
+    )
+    .await
+}
+
+async fn the_drafts_list_resumes_and_deletes_only_the_owners_drafts(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let th = tenant(&app, "thanhhoa").await;
+    let hoa = citizen(&app, Lang::Vi, "hoa", "038095001234").await;
+    let r = post_form(
+        &app,
+        &hoa,
+        Lang::Vi,
+        &[
+            ("case", "ca-nhan-tu-yeu-cau"),
+            ("f.ho_ten", "Lê Thị Hoa Nháp"),
+            ("action", "save"),
+        ],
+        &[("doc.TK", "to-khai.pdf", PDF)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let draft = drafts::list(&app.db.store, th, "citizen:hoa")
+        .await
+        .unwrap()
+        .remove(0);
+    let upload: attachments::UploadId = draft.content.documents["TK"].upload.parse().unwrap();
+    assert!(
+        attachments::upload(&app.db.store, th, &upload)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // "My dossiers" leads to the drafts, which lead back into the form.
+    let mine = get(&app, Some(&hoa), VI, "/ho-so-cua-toi").await;
+    assert!(
+        mine.body.contains("href=\"/ho-so-cua-toi/dang-soan\""),
+        "{}",
+        mine.body
+    );
+    let list = get(&app, Some(&hoa), VI, "/ho-so-cua-toi/dang-soan").await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert_eq!(list.header("cache-control"), Some("private, no-store"));
+    assert!(list.body.contains("Hồ sơ đang soạn"), "{}", list.body);
+    assert!(
+        list.body.contains("Cấp Phiếu lý lịch tư pháp"),
+        "{}",
+        list.body
+    );
+    assert!(
+        list.body
+            .contains(&format!("href=\"{}\"", apply_path(Lang::Vi))),
+        "{}",
+        list.body
+    );
+    let delete = format!("/ho-so-cua-toi/dang-soan/{}/xoa", draft.id);
+    assert!(list.body.contains(&format!("href=\"{delete}\"")));
+    // The same on the English host, in English.
+    let hoa_en = citizen(&app, Lang::En, "hoa", "038095001234").await;
+    let list = get(&app, Some(&hoa_en), EN, "/my-dossiers/drafts").await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert!(list.body.contains("Drafts"), "{}", list.body);
+    assert!(
+        list.body
+            .contains(&format!("href=\"{}\"", apply_path(Lang::En)))
+    );
+    let r = get(&app, Some(&hoa_en), EN, "/ho-so-cua-toi/dang-soan").await;
+    assert!(r.status.is_redirection(), "{}", r.status);
+    assert_eq!(r.header("location"), Some("/my-dossiers/drafts"));
+
+    // Signed out: sign in first, and come back.
+    let r = get(&app, None, VI, "/ho-so-cua-toi/dang-soan").await;
+    assert!(r.status.is_redirection(), "{}", r.status);
+    assert!(
+        r.header("location")
+            .is_some_and(|l| l.contains("return=%2Fho-so-cua-toi%2Fdang-soan")),
+        "{:?}",
+        r.header("location")
+    );
+
+    // Another citizen sees none of it and can delete nothing of it.
+    let lan = citizen(&app, Lang::Vi, "lan", "038095009999").await;
+    let list = get(&app, Some(&lan), VI, "/ho-so-cua-toi/dang-soan").await;
+    assert!(list.body.contains("Bạn không có hồ sơ đang soạn nào."));
+    assert!(!list.body.contains(&delete));
+    let r = get(&app, Some(&lan), VI, &delete).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = delete_draft(&app, &lan, &delete, Some(&lan.csrf)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert_eq!(
+        drafts::list(&app.db.store, th, "citizen:hoa")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // The owner is asked to confirm; without the session's token nothing is deleted.
+    let confirm = get(&app, Some(&hoa), VI, &delete).await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+    assert!(confirm.body.contains("Xóa bản nháp?"), "{}", confirm.body);
+    assert!(confirm.body.contains(&format!("action=\"{delete}\"")));
+    assert!(confirm.body.contains(&hoa.csrf));
+    let r = delete_draft(&app, &hoa, &delete, None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = delete_draft(&app, &hoa, &delete, Some(&hoa.csrf)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        r.header("location"),
+        Some("/ho-so-cua-toi/dang-soan?deleted=1")
+    );
+    let list = get(&app, Some(&hoa), VI, "/ho-so-cua-toi/dang-soan?deleted=1").await;
+    assert!(list.body.contains("Đã xóa bản nháp"), "{}", list.body);
+    assert!(list.body.contains("Bạn không có hồ sơ đang soạn nào."));
+    // The draft and its upload are gone; the form starts blank.
+    assert!(
+        drafts::list(&app.db.store, th, "citizen:hoa")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        attachments::upload(&app.db.store, th, &upload)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let page = get(&app, Some(&hoa), VI, &apply_path(Lang::Vi)).await;
+    assert!(!page.body.contains("Lê Thị Hoa Nháp"), "{}", page.body);
+    // Deleting it again: not found.
+    let r = delete_draft(&app, &hoa, &delete, Some(&hoa.csrf)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+}
+
 backend_tests!(
+    the_drafts_list_resumes_and_deletes_only_the_owners_drafts,
     visitors_sign_in_first_and_officials_are_sent_to_the_desk,
     invalid_forms_come_back_with_messages_in_the_page_language,
     drafts_are_saved_resumed_and_kept_from_others,

@@ -19,7 +19,6 @@ use motcua_authz::Role;
 use motcua_store::complaints::{self as stored, NewComplaint, Sender};
 use motcua_store::jobs::{self, Policy, Which};
 use motcua_tests::{Backend, Reply, TestApp, backend_tests};
-use motcua_web::complaints::FORWARD;
 use motcua_web::complaints::exchange::{Exchanger, HttpPakn, run_pending};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
@@ -59,11 +58,13 @@ async fn sent(app: &TestApp, body: &Value) -> Value {
     r.json()
 }
 
+/// Follows complaint `code` with `contact`, both in the body.
 async fn track(app: &TestApp, host: &str, code: &str, contact: &str) -> Reply {
-    let contact = url::form_urlencoded::byte_serialize(contact.as_bytes()).collect::<String>();
-    app.get(
+    app.post_json(
         host,
-        &format!("/api/v1/complaints/{code}?contact={contact}"),
+        "/api/v1/complaints/track",
+        &json!({ "code": code, "contact": contact }),
+        &[],
     )
     .await
 }
@@ -102,6 +103,20 @@ async fn complaints_are_tracked_with_their_contact_and_answered_by_their_divisio
     }
     // Another tenant has no such complaint.
     let r = track(&app, HCM, &code, PHONE).await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    // The contact never goes in an address: a GET carrying it is refused, naming the POST;
+    // without it, only the signed-in sender is shown the complaint.
+    let r = app
+        .get(VI, &format!("/api/v1/complaints/{code}?contact=0912345678"))
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "contact_in_query");
+    assert!(
+        r.body.contains("POST /api/v1/complaints/track"),
+        "{}",
+        r.body
+    );
+    let r = app.get(VI, &format!("/api/v1/complaints/{code}")).await;
     assert_eq!(r.status, 404, "{}", r.body);
 
     // The police see it; the Department of Justice and a desk receiver do not act on it.
@@ -338,6 +353,19 @@ async fn misdirected_complaints_are_forwarded_within_five_working_days(backend: 
     let v = r.json();
     assert_eq!(v["status"]["code"], "forwarded");
     assert_eq!(v["division"]["key"], JUSTICE);
+    // The Department of Justice has a forward window of its own, from the forwarding: 5 working
+    // days, never shorter than 5 calendar days (even from a Sunday: Monday to Friday).
+    let time = |v: &Value| {
+        v.as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<Utc>>()
+            .unwrap()
+    };
+    let forwarded_at = time(&v["forwards"][0]["at"]);
+    assert!(
+        time(&v["forward_by"]) >= forwarded_at + chrono::Duration::days(5),
+        "{v}"
+    );
     assert_eq!(v["forwards"][0]["from"]["key"], POLICE);
     assert_eq!(v["forwards"][0]["reason"], reason);
     // Now it is the Department of Justice's: the police no longer see it.
@@ -351,34 +379,39 @@ async fn misdirected_complaints_are_forwarded_within_five_working_days(backend: 
     assert_eq!(r.json()["forwards"][0]["to"], "Sở Tư pháp");
     assert!(r.json()["forwards"][0].get("by").is_none());
 
-    // A complaint received long ago can no longer be forwarded, and says until when it could.
-    let t = tenant(&app, "thanhhoa").await;
-    let site = app.state.sites.by_id(t).unwrap();
-    let received = Utc::now() - chrono::Duration::days(20);
-    let old = stored::receive(
-        &app.state.store,
-        t,
-        NewComplaint {
-            kind: "complaint".to_owned(),
-            subject_kind: "division".to_owned(),
-            subject: JUSTICE.to_owned(),
-            dossier_id: None,
-            sender: Sender {
-                name: "Lê Thị Cúc".to_owned(),
-                phone: Some("0987654321".to_owned()),
-                ..Sender::default()
-            },
-            text: "Phản ánh cũ".to_owned(),
-            division: JUSTICE.to_owned(),
-            received_at: received,
-            day: site.calendar.local_date(received),
-            forward_by: FORWARD.due(&site.calendar, received),
-            answer_by: motcua_web::complaints::ANSWER.due(&site.calendar, received),
-            attachments: Vec::new(),
-        },
-    )
-    .await
-    .unwrap();
+    // A complaint received four days ago and forwarded now: the window of the division it went
+    // to ends after the one it had at the police.
+    let recent = receive_at(&app, Utc::now() - chrono::Duration::days(4), POLICE).await;
+    let recent_path = format!("/api/v1/onestop/complaints/{}", recent.code);
+    let r = police
+        .post(
+            &app,
+            &format!("{recent_path}/forward"),
+            json!({ "division": JUSTICE, "reason": reason }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let after = r.json();
+    let moved_at = time(&after["forwards"][0]["at"]);
+    assert!(time(&after["forward_by"]) >= recent.forward_by, "{after}");
+    assert!(
+        time(&after["forward_by"]) >= moved_at + chrono::Duration::days(5),
+        "{after}"
+    );
+    let r = justice.get(&app, &recent_path).await;
+    assert_eq!(r.json()["can"]["forward"], true, "{}", r.body);
+
+    // A complaint received long ago can no longer be forwarded, and says until when it could:
+    // received on Friday 24 April 2026 at 10:00, its 5 working days skip Monday 27 April (in
+    // lieu of Hùng Kings' day), Thursday 30 April and Friday 1 May, ending on Wednesday 6 May.
+    let received = chrono::DateTime::parse_from_rfc3339("2026-04-24T10:00:00+07:00")
+        .unwrap()
+        .to_utc();
+    let old = receive_at(&app, received, JUSTICE).await;
+    assert_eq!(
+        old.forward_by,
+        chrono::DateTime::parse_from_rfc3339("2026-05-06T10:00:00+07:00").unwrap()
+    );
     let old_path = format!("/api/v1/onestop/complaints/{}", old.code);
     let r = justice.get(&app, &old_path).await;
     assert_eq!(r.json()["can"]["forward"], false, "{}", r.body);
@@ -397,12 +430,7 @@ async fn misdirected_complaints_are_forwarded_within_five_working_days(backend: 
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
     assert_eq!(r.json()["error"]["code"], "forward_too_late");
-    let deadline = motcua_web::complaints::FORWARD
-        .due(&site.calendar, received)
-        .with_timezone(&site.calendar.time_zone())
-        .format("%d/%m/%Y %H:%M")
-        .to_string();
-    assert!(r.body.contains(&deadline), "{deadline}: {}", r.body);
+    assert!(r.body.contains("06/05/2026 10:00"), "{}", r.body);
     // Overdue ones are listed as such.
     let r = justice
         .get(&app, "/api/v1/onestop/complaints?overdue=true")
@@ -410,6 +438,41 @@ async fn misdirected_complaints_are_forwarded_within_five_working_days(backend: 
     let rows = r.json()["rows"].as_array().unwrap().clone();
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0]["code"], old.code.as_str());
+}
+
+/// Stores a complaint about division `division`, received at `received`, as the portal's intake
+/// would (its due times from the tenant's calendar).
+async fn receive_at(
+    app: &TestApp,
+    received: chrono::DateTime<Utc>,
+    division: &str,
+) -> stored::Complaint {
+    let t = tenant(app, "thanhhoa").await;
+    let site = app.state.sites.by_id(t).unwrap();
+    stored::receive(
+        &app.state.store,
+        t,
+        NewComplaint {
+            kind: "complaint".to_owned(),
+            subject_kind: "division".to_owned(),
+            subject: division.to_owned(),
+            dossier_id: None,
+            sender: Sender {
+                name: "Lê Thị Cúc".to_owned(),
+                phone: Some("0987654321".to_owned()),
+                ..Sender::default()
+            },
+            text: "Phản ánh cũ".to_owned(),
+            division: division.to_owned(),
+            received_at: received,
+            day: site.calendar.local_date(received),
+            forward_by: motcua_web::complaints::forward_window(&site.calendar, received),
+            answer_by: motcua_web::complaints::ANSWER.due(&site.calendar, received),
+            attachments: Vec::new(),
+        },
+    )
+    .await
+    .unwrap()
 }
 
 /// A multipart body of the complaint form with one file.
@@ -477,7 +540,13 @@ async fn stored_rows(app: &TestApp) -> (u64, u64, u64) {
 
 async fn files_are_held_to_their_limits_on_the_form_and_the_api(backend: Backend) {
     let app = crate::officials::app(backend).await;
-    // Too large: 413, and nothing is stored, neither the complaint nor the file.
+    let t = tenant(&app, "thanhhoa").await;
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(PDF))
+    };
+    // Too large: 413, and nothing is stored, neither the complaint nor the file; the form comes
+    // back with what was typed and why the file was refused.
     let big = [PDF, &vec![b' '; 6 << 20]].concat();
     for path in ["/api/v1/complaints", "/phan-anh-kien-nghi"] {
         let r = post_form(&app, path, FORM, Some(("to.pdf", &big))).await;
@@ -489,16 +558,53 @@ async fn files_are_held_to_their_limits_on_the_form_and_the_api(backend: Backend
         );
         assert_eq!(stored_rows(&app).await, (0, 0, 0), "{path}");
     }
-    // A type that is not accepted: 415, nothing stored.
-    let r = post_form(
-        &app,
-        "/api/v1/complaints",
-        FORM,
-        Some(("a.txt", b"plain text, not a scan")),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", r.body);
-    assert_eq!(stored_rows(&app).await, (0, 0, 0));
+    let r = post_form(&app, "/phan-anh-kien-nghi", FORM, Some(("to.pdf", &big))).await;
+    for kept in [
+        "Phạm Thu Hà",
+        "ha@example.vn",
+        "Bản sao giấy tờ bị thất lạc.",
+    ] {
+        assert!(r.body.contains(kept), "{kept} kept: {}", r.body);
+    }
+    assert!(
+        r.body.contains("Tệp “to.pdf”") && r.body.contains("5 MB"),
+        "{}",
+        r.body
+    );
+    // A type that is not accepted: 415, nothing stored; the form keeps what was typed.
+    for path in ["/api/v1/complaints", "/phan-anh-kien-nghi"] {
+        let r = post_form(&app, path, FORM, Some(("a.txt", b"plain text, not a scan"))).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{path}: {}",
+            r.body
+        );
+        assert_eq!(stored_rows(&app).await, (0, 0, 0), "{path}");
+        if path.starts_with("/phan") {
+            assert!(
+                r.body.contains("Bản sao giấy tờ bị thất lạc.") && r.body.contains("a.txt"),
+                "{}",
+                r.body
+            );
+        }
+    }
+    // A file within the limits with text that is refused: nothing of it is kept, not even the
+    // file's bytes.
+    for path in ["/api/v1/complaints", "/phan-anh-kien-nghi"] {
+        let r = post_form(&app, path, &FORM[..5], Some(("ban-sao.pdf", PDF))).await;
+        assert_eq!(r.status, 422, "{path}: {}", r.body);
+        assert_eq!(stored_rows(&app).await, (0, 0, 0), "{path}");
+        assert_eq!(
+            app.state
+                .blobs
+                .size(t, &sha.parse().unwrap())
+                .await
+                .unwrap(),
+            None,
+            "{path}: the file of a refused complaint is not stored"
+        );
+    }
 
     // Within the limits: the file goes with the complaint (no upload is left behind).
     let r = post_form(&app, "/api/v1/complaints", FORM, Some(("ban-sao.pdf", PDF))).await;
@@ -513,11 +619,6 @@ async fn files_are_held_to_their_limits_on_the_form_and_the_api(backend: Backend
     motcua_store::attachments::sweep(&app.state.store, &app.state.blobs, Duration::ZERO)
         .await
         .unwrap();
-    let sha = {
-        use sha2::Digest;
-        hex::encode(sha2::Sha256::digest(PDF))
-    };
-    let t = tenant(&app, "thanhhoa").await;
     assert_eq!(
         app.state
             .blobs
@@ -572,12 +673,35 @@ async fn files_are_held_to_their_limits_on_the_form_and_the_api(backend: Backend
     let code = to
         .trim_start_matches("/phan-anh-kien-nghi/")
         .trim_end_matches("?sent=1");
+    // Its contact form sends the code and the contact in the body, to the tracking path (as the
+    // form page's does); nothing asks for them in an address.
+    assert!(
+        page.body
+            .contains(r#"method="post" action="/phan-anh-kien-nghi/theo-doi""#)
+            && page
+                .body
+                .contains(&format!(r#"name="code" value="{code}""#)),
+        "{}",
+        page.body
+    );
+    let form_page = app.get(VI, "/phan-anh-kien-nghi").await;
+    assert!(
+        form_page
+            .body
+            .contains(r#"method="post" action="/phan-anh-kien-nghi/theo-doi""#)
+            && !form_page.body.contains(r#"method="get""#),
+        "{}",
+        form_page.body
+    );
     let r = app
         .send(
-            Request::post(format!("/phan-anh-kien-nghi/{code}"))
+            Request::post("/phan-anh-kien-nghi/theo-doi")
                 .header("host", VI)
                 .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from("contact=HA%40example.vn"))
+                .body(Body::from(format!(
+                    "code={}&contact=HA%40example.vn",
+                    code.to_lowercase()
+                )))
                 .unwrap(),
         )
         .await;
@@ -884,19 +1008,35 @@ async fn officials_forward_and_answer_on_the_staff_pages(backend: Backend) {
 
 /// A citizen signed in on Thanh Hóa's Vietnamese portal: cookie and CSRF token.
 async fn citizen(app: &TestApp) -> (String, String) {
-    use motcua_core::lang::Lang;
+    citizen_as(
+        app,
+        motcua_core::lang::Lang::Vi,
+        "cd-pakn-1",
+        "038095009999",
+    )
+    .await
+}
+
+/// Citizen `subject` (identity number `number`) signed in on Thanh Hóa's portal in `lang`:
+/// cookie and CSRF token.
+async fn citizen_as(
+    app: &TestApp,
+    lang: motcua_core::lang::Lang,
+    subject: &str,
+    number: &str,
+) -> (String, String) {
     use motcua_web::session::{CitizenIdentity, Principal, Sessions};
     let t = tenant(app, "thanhhoa").await;
     let site = motcua_web::host::Site {
         tenant: app.state.sites.by_id(t).unwrap(),
-        lang: Lang::Vi,
+        lang,
         system: motcua_core::tenant::System::Portal,
     };
     let principal = Principal::Citizen(CitizenIdentity {
         issuer: "https://sso.dichvucong.gov.vn".to_owned(),
-        subject: "cd-pakn-1".to_owned(),
+        subject: subject.to_owned(),
         name: "Đỗ Minh Khoa".to_owned(),
-        citizen_id: Some("038095009999".to_owned()),
+        citizen_id: Some(number.to_owned()),
         acr: Some("LoA2".to_owned()),
     });
     let new = Sessions::create(&app.state, &site, principal)
@@ -996,7 +1136,338 @@ async fn signed_in_citizens_send_with_their_session_and_codes_never_repeat(backe
     assert_eq!(last, [2, 3, 4, 5, 6, 7], "{codes:?}");
 }
 
+/// Sends a complaint on the Vietnamese form as the citizen of `cookie` and `csrf`: its code.
+async fn send_signed_in(app: &TestApp, cookie: &str, csrf: &str, text: &str) -> String {
+    let fields = [
+        ("csrf", csrf),
+        ("kind", "complaint"),
+        ("about", "procedure"),
+        ("procedure", RECORDS),
+        ("phone", "0987 000 222"),
+        ("text", text),
+    ];
+    let (content_type, body) = multipart(&fields, None);
+    let r = app
+        .send(
+            Request::post("/phan-anh-kien-nghi")
+                .header("host", VI)
+                .header("cookie", cookie)
+                .header("content-type", content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    r.header("location")
+        .unwrap()
+        .trim_start_matches("/phan-anh-kien-nghi/")
+        .trim_end_matches("?sent=1")
+        .to_owned()
+}
+
+async fn signed_in_citizens_find_their_complaints_on_my_dossiers(backend: Backend) {
+    use motcua_core::lang::Lang;
+    let app = crate::officials::app(backend).await;
+    let (cookie, csrf) = citizen(&app).await;
+    let (other_cookie, other_csrf) = citizen_as(&app, Lang::Vi, "cd-pakn-2", "038095008888").await;
+    let mine = send_signed_in(&app, &cookie, &csrf, "Chậm trả phiếu lý lịch tư pháp.").await;
+    let theirs = send_signed_in(&app, &other_cookie, &other_csrf, "Phản ánh của người khác.").await;
+    let anonymous = sent(&app, &about_procedure()).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let get = |host: &'static str, path: String, cookie: Option<String>| {
+        let app = &app;
+        async move {
+            crate::officials::api(
+                app,
+                "GET",
+                host,
+                &path,
+                cookie.as_deref(),
+                None,
+                Value::Null,
+            )
+            .await
+        }
+    };
+
+    // "My dossiers" lists the citizen's own complaint, with its code leading to its tracking
+    // page, what it is about, where it stands and its answer's due time; no one else's.
+    let page = get(VI, "/ho-so-cua-toi".to_owned(), Some(cookie.clone())).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("Phản ánh, kiến nghị của tôi")
+            && page
+                .body
+                .contains(&format!(r#"href="/phan-anh-kien-nghi/{mine}""#))
+            && page.body.contains(RECORDS)
+            && page.body.contains("Đã tiếp nhận, đang xử lý")
+            && page.body.contains("Hạn trả lời"),
+        "{}",
+        page.body
+    );
+    for other in [&theirs, &anonymous] {
+        assert!(
+            !page.body.contains(other.as_str()),
+            "{other}: {}",
+            page.body
+        );
+    }
+    // Its tracking page shows it to them without the contact; the API too; to no one else.
+    let track = get(
+        VI,
+        format!("/phan-anh-kien-nghi/{mine}"),
+        Some(cookie.clone()),
+    )
+    .await;
+    assert!(
+        track.body.contains("Chậm trả phiếu lý lịch tư pháp."),
+        "{}",
+        track.body
+    );
+    let r = get(
+        VI,
+        format!("/api/v1/complaints/{mine}"),
+        Some(cookie.clone()),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["code"], mine.as_str());
+    for (path, who) in [
+        (
+            format!("/api/v1/complaints/{mine}"),
+            Some(other_cookie.clone()),
+        ),
+        (format!("/api/v1/complaints/{mine}"), None),
+        (
+            format!("/api/v1/complaints/{anonymous}"),
+            Some(cookie.clone()),
+        ),
+    ] {
+        let r = get(VI, path.clone(), who).await;
+        assert_eq!(r.status, 404, "{path}: {}", r.body);
+    }
+    let track = get(
+        VI,
+        format!("/phan-anh-kien-nghi/{mine}"),
+        Some(other_cookie.clone()),
+    )
+    .await;
+    assert!(
+        !track.body.contains("Chậm trả phiếu lý lịch tư pháp."),
+        "{}",
+        track.body
+    );
+
+    // Answered, the list shows the answer; in English on the English host.
+    let police = Clerk::new(&app, "pakn-cong-an6", &[(Role::Specialist, Some(POLICE))]).await;
+    let r = police
+        .post(
+            &app,
+            &format!("/api/v1/onestop/complaints/{mine}/answer"),
+            json!({ "text": "Phiếu đã được gửi qua bưu điện.", "publish": false }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let page = get(VI, "/ho-so-cua-toi".to_owned(), Some(cookie.clone())).await;
+    assert!(
+        page.body.contains("Đã trả lời") && page.body.contains("Phiếu đã được gửi qua bưu điện."),
+        "{}",
+        page.body
+    );
+    let (en_cookie, _) = citizen_as(&app, Lang::En, "cd-pakn-1", "038095009999").await;
+    let page = get(EN, "/my-dossiers".to_owned(), Some(en_cookie)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("My complaints and suggestions")
+            && page.body.contains(&format!(r#"href="/feedback/{mine}""#))
+            && page.body.contains("Answered")
+            && !page.body.contains(theirs.as_str()),
+        "{}",
+        page.body
+    );
+}
+
+async fn officials_close_complaints_who_may_answer_them(backend: Backend) {
+    let app = crate::officials::app(backend).await;
+    let police = Clerk::new(&app, "pakn-cong-an7", &[(Role::Specialist, Some(POLICE))]).await;
+    let justice = Clerk::new(&app, "pakn-tu-phap7", &[(Role::Specialist, Some(JUSTICE))]).await;
+    let receiver = Clerk::new(&app, "pakn-mot-cua7", &[(Role::Receiver, Some(DESK))]).await;
+    let code = sent(&app, &about_procedure()).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/v1/onestop/complaints/{code}");
+    let r = police.get(&app, &path).await;
+    assert_eq!(r.json()["can"]["close"], true, "{}", r.body);
+    assert_eq!(r.json()["closed"], Value::Null, "{}", r.body);
+    // Only who may answer it may close it.
+    for who in [&justice, &receiver] {
+        let r = who.post(&app, &format!("{path}/close"), json!({})).await;
+        assert_eq!(r.status, 403, "{}", r.body);
+    }
+    // A stale version is refused; then the police close it (without a body too), and who and
+    // when are recorded.
+    let r = police
+        .post(
+            &app,
+            &format!("{path}/close"),
+            json!({ "expected_version": 0 }),
+        )
+        .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    let r = police
+        .post(&app, &format!("{path}/close"), Value::Null)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["status"]["code"], "closed");
+    assert_eq!(v["closed"]["by"], "Cán bộ pakn-cong-an7");
+    assert!(v["closed"]["at"].is_string(), "{v}");
+    assert_eq!(v["can"]["answer"], false);
+    assert_eq!(v["can"]["close"], false);
+    // A closed complaint is answered, forwarded or closed no more.
+    for (action, body) in [
+        ("answer", json!({ "text": "Muộn.", "publish": false })),
+        ("forward", json!({ "division": JUSTICE, "reason": "x" })),
+        ("close", json!({})),
+    ] {
+        let r = police.post(&app, &format!("{path}/{action}"), body).await;
+        assert_eq!(r.status, 409, "{action}: {}", r.body);
+        assert_eq!(r.json()["error"]["code"], "already_closed", "{action}");
+    }
+    let r = crate::officials::api(
+        &app,
+        "POST",
+        EN,
+        "/api/v1/complaints/track",
+        None,
+        None,
+        json!({ "code": code, "contact": PHONE }),
+    )
+    .await;
+    assert_eq!(r.json()["status"]["label"], "Closed", "{}", r.body);
+    assert!(r.json()["closed_at"].is_string(), "{}", r.body);
+    // Listed as closed.
+    let r = police
+        .get(&app, "/api/v1/onestop/complaints?status=closed")
+        .await;
+    let rows = r.json()["rows"].as_array().unwrap().clone();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+
+    // On the staff page: an answered complaint is closed with the button.
+    let code = sent(&app, &about_procedure()).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = police
+        .post(
+            &app,
+            &format!("/api/v1/onestop/complaints/{code}/answer"),
+            json!({ "text": "Đã trả phiếu.", "publish": false }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let page = police.get(&app, &format!("/phan-anh/{code}")).await;
+    assert!(
+        page.body.contains(r#"name="type" value="close""#)
+            && !page.body.contains(r#"name="type" value="answer""#),
+        "{}",
+        page.body
+    );
+    let action = format!("/phan-anh/{code}/thao-tac");
+    let r = crate::officials::form(
+        &app,
+        STAFF,
+        &action,
+        Some(&police.cookie),
+        &[
+            ("csrf", &police.csrf),
+            ("expected_version", "2"),
+            ("type", "close"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        r.header("location"),
+        Some(format!("/phan-anh/{code}?ok=close").as_str())
+    );
+    let page = police
+        .get(&app, &format!("/phan-anh/{code}?ok=close"))
+        .await;
+    assert!(
+        page.body.contains("Đã kết thúc xử lý phản ánh, kiến nghị.")
+            && page.body.contains("Cán bộ pakn-cong-an7")
+            && !page.body.contains(r#"name="type" value="close""#),
+        "{}",
+        page.body
+    );
+    // Closing it again from a page still open elsewhere: refused, said on the page.
+    let r = crate::officials::form(
+        &app,
+        STAFF,
+        &action,
+        Some(&police.cookie),
+        &[
+            ("csrf", &police.csrf),
+            ("expected_version", "3"),
+            ("type", "close"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("đã kết thúc xử lý"), "{}", r.body);
+}
+
+async fn the_day_counter_grows_past_9999(backend: Backend) {
+    use motcua_store::entity::code_counter;
+    use sea_orm::ActiveValue::Set;
+    let app = crate::officials::app(backend).await;
+    let t = tenant(&app, "thanhhoa").await;
+    let day = app
+        .state
+        .sites
+        .by_id(t)
+        .unwrap()
+        .calendar
+        .local_date(Utc::now());
+    // 9,999 complaints were received today.
+    code_counter::Entity::insert(code_counter::ActiveModel {
+        tenant_id: Set(t.0),
+        unit_code: Set("PAKN".to_owned()),
+        day: Set(day),
+        last_seq: Set(9999),
+    })
+    .exec_without_returning(app.state.store.platform())
+    .await
+    .unwrap();
+    let c = sent(&app, &about_procedure()).await;
+    let code = c["code"].as_str().unwrap().to_owned();
+    assert_eq!(code, format!("PAKN-{}-10000", day.format("%y%m%d")), "{c}");
+    let next = sent(&app, &about_procedure()).await;
+    assert_eq!(
+        next["code"].as_str().unwrap(),
+        format!("PAKN-{}-10001", day.format("%y%m%d"))
+    );
+    // The longer code is followed and handled like any other.
+    let r = track(&app, VI, &code.to_lowercase(), PHONE).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["code"], code.as_str());
+    let police = Clerk::new(&app, "pakn-cong-an8", &[(Role::Specialist, Some(POLICE))]).await;
+    let r = police
+        .get(&app, &format!("/api/v1/onestop/complaints/{code}"))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let page = police.get(&app, &format!("/phan-anh/{code}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+}
+
 backend_tests!(
+    signed_in_citizens_find_their_complaints_on_my_dossiers,
+    officials_close_complaints_who_may_answer_them,
+    the_day_counter_grows_past_9999,
     signed_in_citizens_send_with_their_session_and_codes_never_repeat,
     officials_forward_and_answer_on_the_staff_pages,
     complaints_are_tracked_with_their_contact_and_answered_by_their_division,

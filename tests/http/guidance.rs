@@ -350,6 +350,8 @@ async fn questions_are_public_only_once_answered_and_published(backend: Backend)
             ("csrf", &specialist.csrf),
             ("text", answer),
             ("publish", "1"),
+            // Written on the question as it was after the first answer.
+            ("version", "1"),
         ],
     )
     .await;
@@ -555,7 +557,147 @@ async fn the_assistant_answers_from_the_procedures_or_says_it_does_not_know(back
     assert_eq!(r.status, 422, "{}", r.body);
 }
 
+/// The `version` the answer form of `page` carries.
+fn form_version(page: &str) -> String {
+    let at = page
+        .find("name=\"version\" value=\"")
+        .expect("the answer form carries the version it was read at");
+    let rest = &page[at + "name=\"version\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+async fn of_two_officials_answering_at_once_the_later_is_shown_the_other_answer(backend: Backend) {
+    let app = crate::officials::app(backend).await;
+    let asker = citizen(&app, Lang::Vi, "Trần Thị Bình").await;
+    let r = asker
+        .post(
+            &app,
+            VI,
+            &questions_api(),
+            json!({ "text": "Khai sinh cho con ở nước ngoài về thì làm ở đâu?" }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let roles = [(Role::Specialist, Some(WARD))];
+    let first = official(&app, "hochiminhcity", STAFF, "hoidap.mot", &roles).await;
+    let second = official(&app, "hochiminhcity", STAFF, "hoidap.hai", &roles).await;
+
+    // Both open the question before either answers.
+    let path = format!("/hoi-dap/{id}");
+    let read_first = first.get(&app, STAFF, &path).await;
+    let read_second = second.get(&app, STAFF, &path).await;
+    assert_eq!(read_first.status, 200, "{}", read_first.body);
+    assert_eq!(form_version(&read_first.body), "0");
+    let version = form_version(&read_second.body);
+    assert_eq!(version, "0");
+
+    let theirs = "Đăng ký tại Ủy ban nhân dân phường nơi cư trú của cha hoặc mẹ.";
+    let r = form(
+        &app,
+        STAFF,
+        &path,
+        Some(&first.cookie),
+        &[
+            ("csrf", &first.csrf),
+            ("text", theirs),
+            ("publish", "1"),
+            ("version", "0"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+
+    // The later answer, written on the version both read: refused, with the other answer shown
+    // in both languages and the typed text kept.
+    let mine =
+        "Làm tại phường nơi cư trú; mang theo giấy chứng sinh do nước ngoài cấp đã hợp pháp hóa.";
+    let r = form(
+        &app,
+        STAFF,
+        &path,
+        Some(&second.cookie),
+        &[
+            ("csrf", &second.csrf),
+            ("text", mine),
+            ("publish", "1"),
+            ("version", &version),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("vừa trả lời câu hỏi này"), "{}", r.body);
+    assert!(r.body.contains("Another official answered this question"));
+    assert!(r.body.contains(theirs), "the other answer is shown");
+    assert!(r.body.contains("Cán bộ hoidap.mot"), "{}", r.body);
+    assert!(
+        r.body.contains(&format!(">{mine}</textarea>")),
+        "the typed text is kept: {}",
+        r.body
+    );
+    assert_eq!(
+        form_version(&r.body),
+        "1",
+        "now written on the version shown"
+    );
+    // Nothing of it was recorded; the public answer is the first official's.
+    let public = app.get(VI, &questions_api()).await.json();
+    let published: Vec<&Value> = public["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| &q["answer"]["text"])
+        .collect();
+    assert_eq!(published, [&json!(theirs)], "{public}");
+
+    // A form without the version it was read at cannot replace an answer unseen either.
+    let r = form(
+        &app,
+        STAFF,
+        &path,
+        Some(&second.cookie),
+        &[("csrf", &second.csrf), ("text", mine), ("publish", "1")],
+    )
+    .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+
+    // The API says the same with a stable code.
+    let r = second
+        .post(
+            &app,
+            STAFF,
+            &answer_api(id),
+            json!({ "text": mine, "publish": true, "version": 0 }),
+        )
+        .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "answered_meanwhile");
+
+    // Sent again knowingly, on the version it was shown: recorded.
+    let r = form(
+        &app,
+        STAFF,
+        &path,
+        Some(&second.cookie),
+        &[
+            ("csrf", &second.csrf),
+            ("text", mine),
+            ("publish", "1"),
+            ("version", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = second
+        .get(&app, STAFF, "/api/v1/onestop/questions?status=answered")
+        .await;
+    let row = &r.json()["rows"][0];
+    assert_eq!(row["answer"]["text"], mine);
+    assert_eq!(row["version"], 2);
+}
+
 backend_tests!(
+    of_two_officials_answering_at_once_the_later_is_shown_the_other_answer,
     questions_are_public_only_once_answered_and_published,
     the_assistant_answers_from_the_procedures_or_says_it_does_not_know,
 );

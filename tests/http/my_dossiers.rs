@@ -360,11 +360,17 @@ async fn a_dossier_page_is_the_owners_and_omits_internal_events(backend: Backend
         r.body
     );
 
-    // Another citizen: refused, and told why; another tenant's code or none: not found.
+    // Another citizen, another tenant's code or none: the same "not found", so that whose a
+    // dossier is is never told.
     let other = Citizen::new(&app, "thanhhoa", Lang::Vi, "an", OTHER_ID).await;
     let r = other.get(&app, &format!("/ho-so-cua-toi/{code}")).await;
-    assert_eq!(r.status, 403, "{}", r.body);
-    assert!(r.body.contains("không phải của bạn"), "{}", r.body);
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert!(
+        r.body
+            .contains(&format!("Không tìm thấy hồ sơ mã {code} của bạn.")),
+        "{}",
+        r.body
+    );
     assert!(!r.body.contains("Quá trình giải quyết"));
     let other_tenant = elsewhere(&app).await;
     let r = owner
@@ -374,7 +380,11 @@ async fn a_dossier_page_is_the_owners_and_omits_internal_events(backend: Backend
     assert!(r.body.contains("Không tìm thấy hồ sơ"), "{}", r.body);
     let r = en.get(&app, &format!("/my-dossiers/{other_tenant}")).await;
     assert_eq!(r.status, 404, "{}", r.body);
-    assert!(r.body.contains("No dossier has the code"), "{}", r.body);
+    assert!(
+        r.body.contains("You have no dossier with the code"),
+        "{}",
+        r.body
+    );
     assert_eq!(owner.get(&app, "/ho-so-cua-toi/abc").await.status, 404);
     let r = app.get(VI, &format!("/ho-so-cua-toi/{code}")).await;
     assert_eq!(r.status, 303);
@@ -540,12 +550,12 @@ async fn a_supplement_request_is_answered_on_the_page(backend: Backend) {
         "{}",
         r.body
     );
-    // Another citizen cannot answer for the owner.
+    // Another citizen cannot answer for the owner: to them there is no such dossier.
     let other = Citizen::new(&app, "thanhhoa", Lang::Vi, "an", OTHER_ID).await;
     let r = other
         .supplement_form(&app, &code, true, &[], &[("other", "x.pdf", &pdf(5))])
         .await;
-    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(r.status, 404, "{}", r.body);
 }
 
 async fn a_supplement_request_is_answered_through_the_api(backend: Backend) {

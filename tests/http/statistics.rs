@@ -2,13 +2,20 @@
 //! ratings of the test (received online and at the desk, returned on time and late, a dossier
 //! received before the period and returned in it, one after it), per procedure and per division,
 //! ignore another tenant's, and are written in each host's language, on the page (a table and
-//! its SVG chart) and in JSON. A period that does not parse is refused.
+//! its SVG chart) and in JSON. A period that does not parse is refused. A procedure moved to
+//! another division leaves its past dossiers and ratings with the division that handled them;
+//! the counts of a period are cached; page and API are rate limited per client.
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use motcua_core::assessment::{AgenciesContacted, DeskContacts};
 use motcua_core::dossier::{Channel, CitizenId, DossierStatus};
+use motcua_store::cache::MemoryCache;
 use motcua_store::ratings::{NewRating, Satisfaction};
 use motcua_store::{Store, TenantId};
-use motcua_tests::{Backend, backend_tests, citizen, plain_dossier};
+use motcua_tests::{Backend, TestApp, backend_tests, citizen, plain_dossier};
+use motcua_web::WebConfig;
 use serde_json::Value;
 
 use crate::officials::{EN, HCM, VI, tenant};
@@ -56,18 +63,32 @@ async fn dossier(
 
 /// Rates dossier `id` of the judicial record procedure with `overall` at `at`.
 async fn rate(store: &Store, tenant: TenantId, id: i64, overall: Satisfaction, at: DateTime<Utc>) {
+    rate_for(store, tenant, id, POLICE, overall, at).await;
+}
+
+/// Rates dossier `id` of the judicial record procedure, handled by `division`.
+async fn rate_for(
+    store: &Store,
+    tenant: TenantId,
+    id: i64,
+    division: &str,
+    overall: Satisfaction,
+    at: DateTime<Utc>,
+) {
     motcua_store::ratings::give(
         store,
         tenant,
         NewRating {
             dossier_id: id,
             procedure_code: RECORDS.to_owned(),
-            division: POLICE.to_owned(),
+            division: division.to_owned(),
             overall,
             convenience: Satisfaction::Satisfied,
             timeliness: Satisfaction::Satisfied,
             staff_support: Satisfaction::Satisfied,
             comment: None,
+            desk_contacts: DeskContacts::None,
+            agencies_contacted: AgenciesContacted::DeskOnly,
             rater: "citizen:hoa".to_owned(),
             rated_at: at,
         },
@@ -288,7 +309,176 @@ async fn a_period_is_checked_and_defaults_to_this_year(backend: Backend) {
     assert_eq!(r.json()["period"]["to"], format!("{year}-12"));
 }
 
+/// The Department of Justice of Thanh Hóa.
+const JUSTICE: &str = "so-tu-phap";
+
+/// Publishes a version of the judicial record procedure that belongs to the Department of
+/// Justice instead of the Police, and serves it: its number.
+async fn move_records_to_justice(app: &TestApp) -> i32 {
+    let from = motcua_tests::repo_root().join("tenants/thanhhoa");
+    // The directory must carry the tenant's slug as its name.
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("thanhhoa");
+    for sub in ["", "procedures", "scenarios"] {
+        std::fs::create_dir_all(dir.as_path().join(sub)).unwrap();
+        for entry in std::fs::read_dir(from.join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                let to = dir.as_path().join(sub).join(path.file_name().unwrap());
+                std::fs::copy(&path, to).unwrap();
+            }
+        }
+    }
+    let file = dir
+        .as_path()
+        .join("procedures/cap-phieu-ly-lich-tu-phap.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let info = format!("\n  division: {POLICE}\n");
+    assert_eq!(
+        text.matches(&info).count(),
+        1,
+        "the procedure's own division"
+    );
+    std::fs::write(
+        &file,
+        text.replace(&info, &format!("\n  division: {JUSTICE}\n")),
+    )
+    .unwrap();
+    let bundle = motcua::tenant_dir::read(dir.as_path()).unwrap();
+    let store = &app.db.store;
+    motcua_store::tenants::apply(store, &bundle).await.unwrap();
+    app.state
+        .sites
+        .replace(motcua_store::tenants::load_all(store).await.unwrap());
+    let t = tenant(app, "thanhhoa").await;
+    let live = app.state.sites.by_id(t).unwrap();
+    let records = live.procedure(RECORDS).unwrap();
+    assert_eq!(records.info().division.as_str(), JUSTICE);
+    records.version
+}
+
+async fn a_procedure_moved_to_another_division_keeps_its_past_there(backend: Backend) {
+    let app = crate::officials::app(backend).await;
+    let store = &app.db.store;
+    let t = tenant(&app, "thanhhoa").await;
+    let unit = "000.00.01.H56";
+    // Handled by the Police on version 1, returned early and rated.
+    let police = dossier(
+        store,
+        t,
+        RECORDS,
+        unit,
+        march(3, 9),
+        Channel::Online,
+        Some(-Duration::hours(2)),
+    )
+    .await;
+    rate(store, t, police, Satisfaction::VerySatisfied, march(6, 9)).await;
+    // The procedure moves to the Department of Justice; the next dossier is handled there, on
+    // the new version, returned late, and rated as the rating form stores it.
+    let version = move_records_to_justice(&app).await;
+    assert!(version > 1);
+    let mut applicant = citizen("Trần Văn Nam");
+    applicant.id_number = CitizenId::parse(OWNER_ID);
+    let mut new = plain_dossier(RECORDS, unit, march(10, 9), None, applicant);
+    new.procedure_version = version;
+    new.start.status = DossierStatus::Returned;
+    new.start.due_at = march(11, 9);
+    new.start.closed_at = Some(march(12, 9));
+    let justice = motcua_store::dossiers::receive(store, t, new)
+        .await
+        .unwrap()
+        .dossier()
+        .id;
+    rate_for(
+        store,
+        t,
+        justice,
+        JUSTICE,
+        Satisfaction::NotSatisfied,
+        march(13, 9),
+    )
+    .await;
+
+    let body = app
+        .get(EN, "/api/v1/statistics?from=2025-03&to=2025-03")
+        .await
+        .json();
+    // Each division has its own dossier and its own rating; none counts the other's.
+    let police = line(&body["divisions"], "key", POLICE);
+    let justice = line(&body["divisions"], "key", JUSTICE);
+    for (field, p, j) in [
+        ("received", 1, 1),
+        ("finished", 1, 1),
+        ("finished_on_time", 1, 0),
+        ("ratings", 1, 1),
+        ("satisfied", 1, 0),
+    ] {
+        assert_eq!(
+            (police[field].as_i64(), justice[field].as_i64()),
+            (Some(p), Some(j)),
+            "{field}: {body}"
+        );
+    }
+    assert!(
+        justice["name"]
+            .as_str()
+            .unwrap()
+            .contains("Department of Justice"),
+        "{justice}"
+    );
+    // The procedure counts both, under the division it belongs to now.
+    let records = line(&body["procedures"], "code", RECORDS);
+    assert_eq!(records["division"], JUSTICE);
+    assert_eq!(
+        (records["received"].as_i64(), records["ratings"].as_i64()),
+        (Some(2), Some(2))
+    );
+
+    // The period's counts are cached: a dossier received since shows once the cache expires
+    // (5 minutes), not at once; another period is counted afresh and has it.
+    dossier(store, t, RECORDS, unit, march(20, 9), Channel::Desk, None).await;
+    let again = app
+        .get(VI, "/api/v1/statistics?from=2025-03&to=2025-03")
+        .await
+        .json();
+    assert_eq!(line(&again["procedures"], "code", RECORDS)["received"], 2);
+    let quarter = app
+        .get(VI, "/api/v1/statistics?from=2025-01&to=2025-03")
+        .await
+        .json();
+    assert_eq!(line(&quarter["procedures"], "code", RECORDS)["received"], 3);
+}
+
+async fn the_statistics_are_rate_limited_per_client(backend: Backend) {
+    let config = WebConfig {
+        lookup_per_minute: 2,
+        ..WebConfig::default()
+    };
+    let app = TestApp::with(backend, Arc::new(MemoryCache::default()), config).await;
+    let r = app
+        .get(VI, "/api/v1/statistics?from=2025-03&to=2025-03")
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = app.get(EN, "/statistics?from=2025-03&to=2025-03").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // The third view, page or API, in either language, is refused for a minute.
+    let r = app.get(VI, "/thong-ke").await;
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert_eq!(r.header("retry-after"), Some("60"));
+    assert!(
+        r.body.contains("Bạn đã gửi quá nhiều yêu cầu"),
+        "{}",
+        r.body
+    );
+    let r = app.get(EN, "/api/v1/statistics").await;
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "rate_limited");
+}
+
 backend_tests!(
     statistics_count_the_periods_dossiers_and_ratings,
     a_period_is_checked_and_defaults_to_this_year,
+    a_procedure_moved_to_another_division_keeps_its_past_there,
+    the_statistics_are_rate_limited_per_client,
 );

@@ -6,6 +6,7 @@
 //! this crate; it depends on none of them.
 
 pub mod accountability;
+pub mod assessment;
 pub mod calendar;
 pub mod codes;
 pub mod diagnostic;

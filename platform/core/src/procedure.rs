@@ -255,6 +255,26 @@ pub struct Fee {
     /// Conditions, exemptions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Text>,
+    /// The cases it is due in (keys of `cases`); every case when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cases: Vec<Key>,
+    /// Due only under a condition the dossier does not tell (a number of copies, an
+    /// exemption...): officials assess it, and it is never charged online.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub conditional: bool,
+}
+
+impl Fee {
+    /// Whether it is due in case `case` whatever the dossier says otherwise: it names that case
+    /// (or none) and is not [`conditional`](Self::conditional).
+    pub fn certain_in(&self, case: &str) -> bool {
+        !self.conditional && self.applies_to(case)
+    }
+
+    /// Whether it may be due in case `case`: it names that case, or none.
+    pub fn applies_to(&self, case: &str) -> bool {
+        self.cases.is_empty() || self.cases.iter().any(|k| k.as_str() == case)
+    }
 }
 
 /// A legal document the procedure rests on.
@@ -340,6 +360,8 @@ struct RawInfo {
     time: Spanned<ProcessingTime>,
     cases: Spanned<Vec<Case>>,
     channels: Spanned<Vec<Channel>>,
+    #[serde(default)]
+    fees: Option<Spanned<Vec<serde::de::IgnoredAny>>>,
 }
 
 /// Parses a procedure file's public information and checks it against its tenant.
@@ -440,6 +462,27 @@ pub fn parse_procedure(
                         doc.code, case.key
                     ),
                     None,
+                );
+            }
+        }
+    }
+    if let Some(at) = &raw.info.fees {
+        for fee in &info.fees {
+            for key in fee.cases.iter().filter(|k| !case_keys.contains(k.as_str())) {
+                report.value(
+                    at,
+                    format!(
+                        "the fee `{}` names the case `{key}`, which is not one of `cases`",
+                        fee.code
+                    ),
+                    Some(format!(
+                        "the cases are: {}",
+                        info.cases
+                            .iter()
+                            .map(|c| c.key.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
                 );
             }
         }

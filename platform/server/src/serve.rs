@@ -206,6 +206,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         state.clone(),
         Duration::from_secs(30),
     ));
+    if state.payments.is_some() {
+        tokio::spawn(motcua_web::payments::expiry::run_worker(
+            state.clone(),
+            Duration::from_secs(60),
+        ));
+    }
     tokio::spawn(motcua_store::attachments::sweep_every(
         state.store.clone(),
         state.blobs.clone(),

@@ -8,7 +8,7 @@
 //! [`crate::accountability::act`] does).
 //!
 //! Tracking codes are `PAKN-YYMMDD-NNNN`: the tenant's Vietnam-time day and a counter of that
-//! day, kept in `dossier_code_counters` under the unit [`CODE_UNIT`] and incremented by an
+//! day (four digits at least, more past the 9,999th of a day: `PAKN-YYMMDD-10000`), kept in `dossier_code_counters` under the unit [`CODE_UNIT`] and incremented by an
 //! atomic upsert inside the transaction that stores the complaint (as dossier codes are, see
 //! [`crate::next_dossier_code`]): two nodes never issue the same code, and a failed receipt
 //! gives its number back.
@@ -36,18 +36,25 @@ pub const UPLOAD_PROCEDURE: &str = "pakn";
 /// The outbox topic of the national PAKN exchange.
 pub const TOPIC: &str = "pakn";
 
-/// The tracking code of the `seq`-th complaint of `day`: `PAKN-YYMMDD-NNNN`.
+/// The tracking code of the `seq`-th complaint of `day`: `PAKN-YYMMDD-NNNN`, with as many more
+/// digits as a busier day needs (`PAKN-YYMMDD-10000`).
 pub fn tracking_code(day: NaiveDate, seq: u32) -> String {
     format!("{CODE_UNIT}-{}-{seq:04}", day.format("%y%m%d"))
 }
 
-/// Whether `s` has the shape of a tracking code (any case), normalised to upper case.
+/// The most digits of a day's counter in a code: more than any day can issue (the counter is an
+/// `i32`), and a code still fits its column.
+const MAX_SEQ_DIGITS: usize = 10;
+
+/// Whether `s` has the shape of a tracking code (any case), normalised to upper case: four
+/// digits, or more without a leading zero (the one spelling [`tracking_code`] gives).
 pub fn parse_code(s: &str) -> Option<String> {
     let s = s.trim().to_ascii_uppercase();
     let rest = s.strip_prefix("PAKN-")?;
     let (day, seq) = rest.split_once('-')?;
     let ok = day.len() == 6
-        && seq.len() == 4
+        && (seq.len() == 4
+            || (4 < seq.len() && seq.len() <= MAX_SEQ_DIGITS && !seq.starts_with('0')))
         && day.bytes().all(|b| b.is_ascii_digit())
         && seq.bytes().all(|b| b.is_ascii_digit());
     ok.then_some(s)
@@ -87,6 +94,15 @@ pub struct Answer {
     /// What it says.
     pub text: String,
     /// Who gave it (`account:12`).
+    pub by: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A complaint's closing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Closing {
+    /// Who closed it (`account:12`).
     pub by: String,
     /// When.
     pub at: DateTime<Utc>,
@@ -142,11 +158,17 @@ pub struct Complaint {
     pub answer: Option<Answer>,
     /// Whether the answer is published.
     pub published: bool,
+    /// Its closing, once closed.
+    pub closed: Option<Closing>,
 }
 
 fn from_row(r: row::Model) -> Complaint {
     let answer = match (r.answer, r.answered_by, r.answered_at) {
         (Some(text), Some(by), Some(at)) => Some(Answer { text, by, at }),
+        _ => None,
+    };
+    let closed = match (r.closed_by, r.closed_at) {
+        (Some(by), Some(at)) => Some(Closing { by, at }),
         _ => None,
     };
     Complaint {
@@ -172,6 +194,7 @@ fn from_row(r: row::Model) -> Complaint {
         answer_by: r.answer_by,
         answer,
         published: r.published,
+        closed,
     }
 }
 
@@ -225,7 +248,7 @@ async fn next_code(
         .ok_or_else(|| StoreError::Corrupt("the code counter upsert returned no row".into()))?;
     let seq: i32 = row.try_get_by_index(0)?;
     match u32::try_from(seq) {
-        Ok(n @ 1..=9999) => Ok(tracking_code(day, n)),
+        Ok(n @ 1..) => Ok(tracking_code(day, n)),
         _ => Err(StoreError::CodesExhausted {
             unit: CODE_UNIT.to_owned(),
             day,
@@ -303,6 +326,8 @@ pub async fn receive(
         answered_by: Set(None),
         answer: Set(None),
         published: Set(false),
+        closed_at: Set(None),
+        closed_by: Set(None),
         ..Default::default()
     })
     .exec(&txn)
@@ -403,8 +428,14 @@ pub async fn details(
 /// What an action on a complaint writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
-    /// Sends it to another division.
-    Forward(Forward),
+    /// Sends it to another division, which may forward it on until `forward_by` (its own window,
+    /// counted from the forwarding).
+    Forward {
+        /// The forwarding.
+        forward: Forward,
+        /// Until when the receiving division may forward it on.
+        forward_by: DateTime<Utc>,
+    },
     /// Answers it, published or not.
     Answer {
         /// The answer.
@@ -412,6 +443,8 @@ pub enum Change {
         /// Whether the answer is published.
         publish: bool,
     },
+    /// Closes it: nothing more is done to it.
+    Close(Closing),
 }
 
 /// Why an action was not stored.
@@ -452,10 +485,14 @@ pub async fn act<E>(
         row::Entity::update_many().col_expr(row::Column::Version, Expr::value(current.version + 1));
     let mut answered = false;
     match &change {
-        Change::Forward(f) => {
+        Change::Forward {
+            forward: f,
+            forward_by,
+        } => {
             q = q
                 .col_expr(row::Column::Division, Expr::value(f.to.clone()))
-                .col_expr(row::Column::Status, Expr::value("forwarded"));
+                .col_expr(row::Column::Status, Expr::value("forwarded"))
+                .col_expr(row::Column::ForwardBy, Expr::value(*forward_by));
             complaint_forward::Entity::insert(complaint_forward::ActiveModel {
                 tenant_id: Set(tenant.0),
                 complaint_id: Set(id),
@@ -478,6 +515,12 @@ pub async fn act<E>(
                 .col_expr(row::Column::AnsweredBy, Expr::value(answer.by.clone()))
                 .col_expr(row::Column::AnsweredAt, Expr::value(answer.at))
                 .col_expr(row::Column::Published, Expr::value(*publish));
+        }
+        Change::Close(closing) => {
+            q = q
+                .col_expr(row::Column::Status, Expr::value("closed"))
+                .col_expr(row::Column::ClosedBy, Expr::value(closing.by.clone()))
+                .col_expr(row::Column::ClosedAt, Expr::value(closing.at));
         }
     }
     let updated = q
@@ -551,6 +594,27 @@ pub async fn list(
     Ok(rows.into_iter().map(from_row).collect())
 }
 
+/// The complaints the signed-in citizen `citizen` (`citizen:<subject>`) sent to `tenant`, newest
+/// first, at most `limit` (capped at [`MAX_LIMIT`]).
+pub async fn of_citizen(
+    store: &Store,
+    tenant: TenantId,
+    citizen: &str,
+    limit: u64,
+) -> Result<Vec<Complaint>, StoreError> {
+    let txn = store.tenant_read(tenant).await?;
+    let rows = row::Entity::find()
+        .filter(row::Column::TenantId.eq(tenant.0))
+        .filter(row::Column::CitizenSubject.eq(citizen))
+        .order_by_desc(row::Column::ReceivedAt)
+        .order_by_desc(row::Column::Id)
+        .limit(limit.clamp(1, MAX_LIMIT))
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(rows.into_iter().map(from_row).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -564,9 +628,15 @@ mod tests {
             parse_code(" pakn-261127-0007 ").as_deref(),
             Some("PAKN-261127-0007")
         );
+        // Past the 9,999th of a day, the counter takes a fifth digit, and reads back.
+        let busy = tracking_code(day, 10_000);
+        assert_eq!(busy, "PAKN-261127-10000");
+        assert_eq!(parse_code(&busy).as_deref(), Some("PAKN-261127-10000"));
         for bad in [
             "PAKN-26112-0007",
             "PAKN-261127-07",
+            "PAKN-261127-00007",
+            "PAKN-261127-12345678901",
             "X-261127-0007",
             "PAKN-2611a7-0007",
         ] {

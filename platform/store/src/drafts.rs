@@ -221,6 +221,57 @@ pub async fn delete(
     Ok(deleted.rows_affected > 0)
 }
 
+/// Discards `owner`'s draft `id` and the uploads it refers to (their blobs are left to the
+/// sweep, like any upload's); whether there was such a draft. An upload another of the owner's
+/// drafts also refers to is kept.
+pub async fn discard(
+    store: &Store,
+    tenant: TenantId,
+    owner: &str,
+    id: i64,
+) -> Result<bool, StoreError> {
+    let txn = store.tenant_txn(tenant).await?;
+    let mine = row::Entity::find()
+        .filter(row::Column::TenantId.eq(tenant.0))
+        .filter(row::Column::Owner.eq(owner))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let Some(draft) = mine.iter().find(|d| d.id == id) else {
+        return Ok(false);
+    };
+    let kept: Vec<&str> = mine
+        .iter()
+        .filter(|d| d.id != id)
+        .flat_map(|d| d.content.documents.values().map(|f| f.upload.as_str()))
+        .collect();
+    let uploads: Vec<&str> = draft
+        .content
+        .documents
+        .values()
+        .map(|f| f.upload.as_str())
+        .filter(|u| !kept.contains(u))
+        .collect();
+    row::Entity::delete_many()
+        .filter(row::Column::TenantId.eq(tenant.0))
+        .filter(row::Column::Owner.eq(owner))
+        .filter(row::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    if !uploads.is_empty() {
+        attachment_upload::Entity::delete_many()
+            .filter(attachment_upload::Column::TenantId.eq(tenant.0))
+            .filter(attachment_upload::Column::UploadedBy.eq(owner))
+            .filter(attachment_upload::Column::Id.is_in(uploads))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(true)
+}
+
 /// The code of the dossier submitted with idempotency key `key` in `tenant`, if any: what a
 /// second submission of a draft already submitted (and deleted) answers with.
 pub async fn submitted(

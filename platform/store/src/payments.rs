@@ -5,11 +5,17 @@
 //! gateway's verified callback: `paid`, `failed` (declined) or `cancelled`. Settling is
 //! idempotent: a callback for a payment already settled changes nothing (gateways repeat their
 //! callbacks until they are acknowledged). Another attempt after a failure is a new payment.
+//!
+//! At most one payment of a dossier is pending at a time (a partial unique index, m0021): a
+//! second [`create`] while one is pending creates nothing. A pending payment left past the
+//! portal's open window is closed by [`expire`] (or settled paid, when the gateway says so);
+//! a paid callback arriving after that still settles it as paid.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use crate::entity::payment as row;
@@ -26,6 +32,8 @@ pub enum PaymentStatus {
     Failed,
     /// The payer cancelled it at the gateway.
     Cancelled,
+    /// Left unpaid past the open window, and not paid at the gateway when asked.
+    Expired,
 }
 
 impl PaymentStatus {
@@ -36,6 +44,7 @@ impl PaymentStatus {
             Self::Paid => "paid",
             Self::Failed => "failed",
             Self::Cancelled => "cancelled",
+            Self::Expired => "expired",
         }
     }
 
@@ -46,6 +55,7 @@ impl PaymentStatus {
             "paid" => Self::Paid,
             "failed" => Self::Failed,
             "cancelled" => Self::Cancelled,
+            "expired" => Self::Expired,
             _ => return None,
         })
     }
@@ -122,14 +132,15 @@ async fn by_order(
         .transpose()
 }
 
-/// Stores a new pending payment.
+/// Stores a new pending payment; `None`, with nothing stored, when another payment of the
+/// dossier is pending (two starts at once: the later one loses).
 pub async fn create(
     store: &Store,
     tenant: TenantId,
     new: NewPayment,
-) -> Result<Payment, StoreError> {
+) -> Result<Option<Payment>, StoreError> {
     let txn = store.tenant_txn(tenant).await?;
-    row::Entity::insert(row::ActiveModel {
+    let inserted = row::Entity::insert(row::ActiveModel {
         tenant_id: Set(tenant.0),
         dossier_id: Set(new.dossier_id),
         order_id: Set(new.order_id.clone()),
@@ -143,12 +154,62 @@ pub async fn create(
         ..Default::default()
     })
     .exec(&txn)
-    .await?;
+    .await
+    .map_err(StoreError::from);
+    match inserted {
+        Ok(_) => {}
+        // The order id is random: the index that refused the row is the one of open orders.
+        Err(e) if e.is_unique_violation() => return Ok(None),
+        Err(e) => return Err(e),
+    }
     let payment = by_order(&txn, tenant, &new.order_id)
         .await?
         .ok_or_else(|| StoreError::Corrupt("the new payment vanished".into()))?;
     txn.commit().await?;
-    Ok(payment)
+    Ok(Some(payment))
+}
+
+/// The payments of `tenant` pending since before `before`, oldest first, at most `limit`.
+pub async fn pending_before(
+    store: &Store,
+    tenant: TenantId,
+    before: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Payment>, StoreError> {
+    let txn = store.tenant_read(tenant).await?;
+    let rows = row::Entity::find()
+        .filter(row::Column::TenantId.eq(tenant.0))
+        .filter(row::Column::Status.eq(PaymentStatus::Pending.as_str()))
+        .filter(row::Column::CreatedAt.lt(before))
+        .order_by_asc(row::Column::Id)
+        .limit(limit)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    rows.into_iter().map(from_row).collect()
+}
+
+/// Marks the payment `order_id` of `tenant` expired if it is still pending; whether it was.
+pub async fn expire(
+    store: &Store,
+    tenant: TenantId,
+    order_id: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let txn = store.tenant_txn(tenant).await?;
+    let updated = row::Entity::update_many()
+        .col_expr(
+            row::Column::Status,
+            Expr::value(PaymentStatus::Expired.as_str()),
+        )
+        .col_expr(row::Column::UpdatedAt, Expr::value(at))
+        .filter(row::Column::TenantId.eq(tenant.0))
+        .filter(row::Column::OrderId.eq(order_id))
+        .filter(row::Column::Status.eq(PaymentStatus::Pending.as_str()))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(updated.rows_affected == 1)
 }
 
 /// The payment of `tenant` with `order_id`, or `None` (also when it is another tenant's).
@@ -185,9 +246,10 @@ pub async fn of_dossier(
 pub struct Settlement {
     /// Paid, failed or cancelled.
     pub status: PaymentStatus,
-    /// The gateway's reference of the transaction.
-    pub provider_ref: String,
-    /// The verified callback (JSON of its fields), as received.
+    /// The gateway's reference of the transaction, when it gave one (a settlement found by
+    /// asking the gateway has none).
+    pub provider_ref: Option<String>,
+    /// The verified callback (JSON of its fields), as received, or what the gateway answered.
     pub callback: String,
     /// When.
     pub at: DateTime<Utc>,
@@ -203,14 +265,15 @@ pub enum Settled {
 }
 
 /// The statuses a settlement as `to` may replace: a pending payment settles; a payment the
-/// gateway reported failed or cancelled still becomes paid when its paid callback comes late
-/// (the money was taken); a paid one never changes.
+/// gateway reported failed or cancelled, or that expired, still becomes paid when its paid
+/// callback comes late (the money was taken); a paid one never changes.
 fn settleable(to: PaymentStatus) -> Vec<&'static str> {
     let mut from = vec![PaymentStatus::Pending.as_str()];
     if to == PaymentStatus::Paid {
         from.extend([
             PaymentStatus::Failed.as_str(),
             PaymentStatus::Cancelled.as_str(),
+            PaymentStatus::Expired.as_str(),
         ]);
     }
     from
@@ -224,7 +287,10 @@ pub async fn settle(
     order_id: &str,
     settlement: Settlement,
 ) -> Result<Option<Settled>, StoreError> {
-    if settlement.status == PaymentStatus::Pending {
+    if matches!(
+        settlement.status,
+        PaymentStatus::Pending | PaymentStatus::Expired
+    ) {
         return Err(StoreError::Conflict(
             "a payment is settled as paid, failed or cancelled".into(),
         ));

@@ -7,11 +7,16 @@
 //! `question_answers` (every one, with who and when), in one transaction. Nothing is public until
 //! an answer is published; the portal reads only published questions.
 //!
+//! Every answer raises the question's version ([`Question::version`]) in the statement that
+//! writes it, and an answer given on a version that has moved since is refused
+//! ([`Answering::Stale`]): of two officials answering at once, the later learns of the other's
+//! answer instead of silently replacing it.
+//!
 //! Texts are limited ([`MAX_QUESTION`], [`MAX_ANSWER`] characters, [`clean`]) here as well as by
 //! callers, so that no path stores more.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -84,6 +89,8 @@ pub struct Question {
     pub answer: Option<Answer>,
     /// Whether the answer is published on the portal.
     pub published: bool,
+    /// How many answers it has had: the version an answer is written on.
+    pub version: i32,
 }
 
 fn from_row(r: row::Model) -> Question {
@@ -102,6 +109,7 @@ fn from_row(r: row::Model) -> Question {
         asked_at: r.asked_at,
         answer,
         published: r.published,
+        version: r.answer_version,
     }
 }
 
@@ -193,30 +201,54 @@ pub struct NewAnswer {
     pub by: String,
     /// When.
     pub at: DateTime<Utc>,
+    /// The version of the question the answer was written on ([`Question::version`]), or
+    /// `None` to answer whatever was answered before.
+    pub on_version: Option<i32>,
+}
+
+/// What became of an answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answering {
+    /// It was recorded; the question after it.
+    Answered(Question),
+    /// Someone answered since the version it was written on; nothing was recorded. The question
+    /// as it now is, with that other answer.
+    Stale(Question),
 }
 
 /// Answers question `id` (replacing an earlier answer, which stays in the answers' record) and
-/// publishes or withholds it; the question after it, or `None` when `tenant` has no such
-/// question.
+/// publishes or withholds it, unless the question's version moved past `new.on_version`; `None`
+/// when `tenant` has no such question.
 pub async fn answer(
     store: &Store,
     tenant: TenantId,
     id: i64,
     new: NewAnswer,
-) -> Result<Option<Question>, StoreError> {
+) -> Result<Option<Answering>, StoreError> {
     let text = clean(&new.text, MAX_ANSWER).map_err(|e| invalid("answer", e))?;
     let txn = store.tenant_txn(tenant).await?;
-    let updated = row::Entity::update_many()
+    // The version is compared and raised in one statement: of two concurrent answers on one
+    // version, PostgreSQL makes the second wait for the first's row and then finds it no longer
+    // matches; SQLite runs writers one at a time.
+    let mut update = row::Entity::update_many()
         .col_expr(row::Column::Answer, Expr::value(text.clone()))
         .col_expr(row::Column::AnsweredBy, Expr::value(new.by.clone()))
         .col_expr(row::Column::AnsweredAt, Expr::value(new.at))
         .col_expr(row::Column::Published, Expr::value(new.publish))
+        .col_expr(
+            row::Column::AnswerVersion,
+            Expr::col(row::Column::AnswerVersion).add(1),
+        )
         .filter(row::Column::TenantId.eq(tenant.0))
-        .filter(row::Column::Id.eq(id))
-        .exec(&txn)
-        .await?;
+        .filter(row::Column::Id.eq(id));
+    if let Some(version) = new.on_version {
+        update = update.filter(row::Column::AnswerVersion.eq(version));
+    }
+    let updated = update.exec(&txn).await?;
     if updated.rows_affected != 1 {
-        return Ok(None);
+        let now = by_id(&txn, tenant, id).await?;
+        txn.commit().await?;
+        return Ok(now.map(Answering::Stale));
     }
     answer_row::Entity::insert(answer_row::ActiveModel {
         tenant_id: Set(tenant.0),
@@ -231,7 +263,7 @@ pub async fn answer(
     .await?;
     let question = by_id(&txn, tenant, id).await?;
     txn.commit().await?;
-    Ok(question)
+    Ok(question.map(Answering::Answered))
 }
 
 /// One answer of a question's record.

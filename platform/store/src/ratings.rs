@@ -1,13 +1,16 @@
-//! Citizens' satisfaction ratings (Circular 32/2017) in storage, and the counts of the public
-//! statistics pages (Art. 16.2.h): dossiers received, finished and finished on time, and
-//! ratings, per procedure of a tenant over a period — each one SQL `GROUP BY`, never dossiers
-//! loaded one by one.
+//! Citizens' satisfaction ratings (Circular 32/2017) in storage, with the applicant's answers to
+//! indicators 3 and 4 of the assessment of Chapter III ([`motcua_core::assessment`]), and the
+//! counts of the public statistics pages (Art. 16.2.h): dossiers received, finished and finished
+//! on time, and ratings, per procedure of a tenant over a period — each one SQL `GROUP BY`,
+//! never dossiers loaded one by one. Dossiers are counted per procedure *version*: the division a
+//! dossier counts for is the one its version named (as a rating stores it), not today's.
 //!
 //! Who may rate what, and when, is the caller's rule; here a dossier is rated once at most: a
 //! second rating is refused with [`StoreError::Conflict`] (the unique key decides, so two at
 //! once cannot both be stored).
 
 use chrono::{DateTime, Utc};
+use motcua_core::assessment::{AgenciesContacted, DeskContacts};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
@@ -72,6 +75,10 @@ pub struct NewRating {
     pub staff_support: Satisfaction,
     /// What the citizen added, at most [`MAX_COMMENT_CHARS`].
     pub comment: Option<String>,
+    /// Indicator 3: contacts with the desk needed to complete the dossier.
+    pub desk_contacts: DeskContacts,
+    /// Indicator 4: agencies the applicant had to contact.
+    pub agencies_contacted: AgenciesContacted,
     /// Who rated (`citizen:<subject>`).
     pub rater: String,
     /// When.
@@ -97,8 +104,26 @@ pub struct Rating {
     pub staff_support: Satisfaction,
     /// The comment.
     pub comment: Option<String>,
+    /// Indicator 3, when it was asked (ratings given before it was have none).
+    pub desk_contacts: Option<DeskContacts>,
+    /// Indicator 4, when it was asked.
+    pub agencies_contacted: Option<AgenciesContacted>,
     /// When it was given.
     pub rated_at: DateTime<Utc>,
+}
+
+/// An assessment input as stored: none on ratings given before it was asked.
+fn input<T>(
+    id: i64,
+    stored: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<T>, StoreError> {
+    stored
+        .map(|s| {
+            parse(s)
+                .ok_or_else(|| StoreError::Corrupt(format!("rating {id}: assessment input `{s}`")))
+        })
+        .transpose()
 }
 
 fn from_row(r: row::Model) -> Result<Rating, StoreError> {
@@ -106,8 +131,16 @@ fn from_row(r: row::Model) -> Result<Rating, StoreError> {
         Satisfaction::parse(s)
             .ok_or_else(|| StoreError::Corrupt(format!("rating {}: answer `{s}`", r.id)))
     };
+    let desk_contacts = input(r.id, r.desk_contacts.as_deref(), DeskContacts::parse)?;
+    let agencies_contacted = input(
+        r.id,
+        r.agencies_contacted.as_deref(),
+        AgenciesContacted::parse,
+    )?;
     Ok(Rating {
         dossier_id: r.dossier_id,
+        desk_contacts,
+        agencies_contacted,
         overall: answer(&r.overall)?,
         convenience: answer(&r.convenience)?,
         timeliness: answer(&r.timeliness)?,
@@ -135,6 +168,8 @@ pub async fn give(store: &Store, tenant: TenantId, new: NewRating) -> Result<Rat
         timeliness: Set(new.timeliness.as_str().to_owned()),
         staff_support: Set(new.staff_support.as_str().to_owned()),
         comment: Set(comment),
+        desk_contacts: Set(Some(new.desk_contacts.as_str().to_owned())),
+        agencies_contacted: Set(Some(new.agencies_contacted.as_str().to_owned())),
         rater: Set(new.rater),
         rated_at: Set(new.rated_at),
         ..Default::default()
@@ -187,11 +222,13 @@ pub struct Period {
     pub to: DateTime<Utc>,
 }
 
-/// What happened to one procedure's dossiers in a period.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What happened to the dossiers of one version of a procedure in a period.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DossierCounts {
     /// The procedure's code.
     pub procedure_code: String,
+    /// The version the dossiers were handled on (which names the division that handled them).
+    pub procedure_version: i32,
     /// Dossiers received in the period.
     pub received: i64,
     /// Of those, received online (the tenant's portal or the national portal).
@@ -203,7 +240,7 @@ pub struct DossierCounts {
 }
 
 /// The ratings of one procedure handled by one division, given in a period.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RatingCounts {
     /// The procedure's code.
     pub procedure_code: String,
@@ -220,8 +257,8 @@ fn count_if(cond: impl Into<Condition>) -> Expr {
     Func::sum(Expr::case(cond, Expr::cust("1")).finally(Expr::cust("0"))).into()
 }
 
-/// Per procedure: dossiers received and returned in `period` (each one query grouped by
-/// procedure). A procedure with nothing in the period has no row.
+/// Per procedure version: dossiers received and returned in `period` (each one query grouped by
+/// procedure and version), ordered by both. A version with nothing in the period has no row.
 pub async fn dossier_counts(
     store: &Store,
     tenant: TenantId,
@@ -234,21 +271,24 @@ pub async fn dossier_counts(
         motcua_core::dossier::Channel::NationalPortal,
     ]
     .map(|c| c.as_str());
-    let received: Vec<(String, i64, i64)> = dossier::Entity::find()
+    let received: Vec<(String, i32, i64, i64)> = dossier::Entity::find()
         .select_only()
         .column(D::ProcedureCode)
+        .column(D::ProcedureVersion)
         .expr(Expr::col(D::Id).count())
         .expr(count_if(D::Channel.is_in(online)))
         .filter(D::TenantId.eq(tenant.0))
         .filter(D::ReceivedAt.gte(period.from))
         .filter(D::ReceivedAt.lt(period.to))
         .group_by(D::ProcedureCode)
+        .group_by(D::ProcedureVersion)
         .into_tuple()
         .all(&txn)
         .await?;
-    let finished: Vec<(String, i64, i64)> = dossier::Entity::find()
+    let finished: Vec<(String, i32, i64, i64)> = dossier::Entity::find()
         .select_only()
         .column(D::ProcedureCode)
+        .column(D::ProcedureVersion)
         .expr(Expr::col(D::Id).count())
         .expr(count_if(Expr::col(D::ClosedAt).lte(Expr::col(D::DueAt))))
         .filter(D::TenantId.eq(tenant.0))
@@ -256,6 +296,7 @@ pub async fn dossier_counts(
         .filter(D::ClosedAt.gte(period.from))
         .filter(D::ClosedAt.lt(period.to))
         .group_by(D::ProcedureCode)
+        .group_by(D::ProcedureVersion)
         .into_tuple()
         .all(&txn)
         .await?;
@@ -263,20 +304,25 @@ pub async fn dossier_counts(
     let mut all: Vec<DossierCounts> = received
         .into_iter()
         .map(
-            |(procedure_code, received, received_online)| DossierCounts {
+            |(procedure_code, procedure_version, received, received_online)| DossierCounts {
                 procedure_code,
+                procedure_version,
                 received,
                 received_online,
                 ..DossierCounts::default()
             },
         )
         .collect();
-    for (code, finished, on_time) in finished {
-        let at = match all.iter().position(|c| c.procedure_code == code) {
+    for (code, version, finished, on_time) in finished {
+        let at = match all
+            .iter()
+            .position(|c| c.procedure_code == code && c.procedure_version == version)
+        {
             Some(i) => i,
             None => {
                 all.push(DossierCounts {
                     procedure_code: code,
+                    procedure_version: version,
                     ..DossierCounts::default()
                 });
                 all.len() - 1
@@ -285,7 +331,9 @@ pub async fn dossier_counts(
         all[at].finished = finished;
         all[at].finished_on_time = on_time;
     }
-    all.sort_by(|a, b| a.procedure_code.cmp(&b.procedure_code));
+    all.sort_by(|a, b| {
+        (&a.procedure_code, a.procedure_version).cmp(&(&b.procedure_code, b.procedure_version))
+    });
     Ok(all)
 }
 

@@ -230,12 +230,12 @@ async fn the_owner_opens_requests_and_everyone_else_is_refused(backend: Backend)
     let r = stranger
         .open(&app, &code, json!({ "step": "tra-cuu", "text": "x" }))
         .await;
-    assert_eq!(r.status, 403, "{}", r.body);
-    assert_eq!(r.json()["error"]["code"], "not_your_dossier");
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "not_found");
     let r = stranger
         .get(&app, &format!("/api/v1/dossiers/{code}/accountability"))
         .await;
-    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(r.status, 404, "{}", r.body);
     let (cookie, csrf) = sign_in(&app, PORTAL, "chuyenvien40", PASSWORD).await;
     let r = api(
         &app,

@@ -104,6 +104,36 @@ fn shape_errors_are_exact() {
 }
 
 #[test]
+fn a_fee_names_cases_of_the_procedure() {
+    let tenant = sample();
+    let two = BIRTH.replace(
+        "      amount: 0\n",
+        "      amount: 0\n    - code: BS\n      name: { vi: Bản sao, en: Copy }\n      amount: 8000\n      conditional: true\n    - code: QH\n      name: { vi: Quá hạn, en: Late }\n      amount: 5000\n      cases: [qua-han]\n",
+    );
+    let err = parse_procedure("birth.yaml", &two, &tenant).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("the fee `QH` names the case `qua-han`, which is not one of `cases`"),
+        "{err}"
+    );
+    let p = parse_procedure(
+        "birth.yaml",
+        &two.replace("[qua-han]", "[dung-han]"),
+        &tenant,
+    )
+    .unwrap();
+    let due: Vec<&str> = p
+        .fees
+        .iter()
+        .filter(|f| f.certain_in("dung-han"))
+        .map(|f| f.code.as_str())
+        .collect();
+    assert_eq!(due, ["LP", "QH"]);
+    assert!(p.fees[1].conditional && p.fees[1].applies_to("dung-han"));
+    assert!(!p.fees[2].applies_to("another-case"));
+}
+
+#[test]
 fn procedure_codes_round_trip() {
     for s in ["1.001193", "2.000488"] {
         assert_eq!(s.parse::<ProcedureCode>().unwrap().to_string(), s);

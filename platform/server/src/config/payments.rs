@@ -3,8 +3,9 @@
 //! printed; each tenant's key is derived from it).
 //!
 //! `provider: sandbox` is the built-in sandbox gateway served by the node under
-//! `/sandbox-payment/` (no money taken: development, demonstrations, tests); production refuses
-//! it. Without `provider`, no payment is offered online and receipts say where to pay in person.
+//! `/sandbox-payment/` (no money taken: development, demonstrations, tests): it runs only in
+//! `mode: development` (the default, and the mode tests run in), never in production, as the
+//! development sign-in provider. Without `provider`, no payment is offered online and receipts say where to pay in person.
 
 use anyhow::bail;
 use serde::Deserialize;
@@ -36,10 +37,14 @@ impl Payments {
                 "payments.provider `{provider}` is not known: the built-in gateway is `sandbox`; a real gateway plugs in as an implementation of motcua_web::payments::Provider"
             );
         }
-        if mode == Mode::Production {
-            bail!(
-                "payments.provider `sandbox` takes no money and marks payments paid on a click; production refuses it"
-            );
+        // The rule of the development sign-in provider: never in production; and, the sandbox
+        // being allowed by naming the modes it runs in rather than the one it does not, no
+        // mode added later inherits it.
+        match mode {
+            Mode::Development => {}
+            Mode::Production => bail!(
+                "payments.provider `sandbox` takes no money and marks payments paid on a click; production refuses it (it runs only with mode: development)"
+            ),
         }
         let secret = self.secret.as_ref().map(Secret::expose).unwrap_or_default();
         if secret.len() < MIN_SECRET {

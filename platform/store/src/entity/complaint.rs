@@ -30,6 +30,8 @@ pub struct Model {
     pub answered_by: Option<String>,
     pub answer: Option<String>,
     pub published: bool,
+    pub closed_at: Option<DateTimeUtc>,
+    pub closed_by: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

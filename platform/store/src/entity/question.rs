@@ -20,6 +20,8 @@ pub struct Model {
     pub answered_by: Option<String>,
     pub answered_at: Option<DateTimeUtc>,
     pub published: bool,
+    /// How many answers it has had (m0024): the version an answer must be written on.
+    pub answer_version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,8 @@ pub struct Model {
     pub comment: Option<String>,
     pub rater: String,
     pub rated_at: DateTimeUtc,
+    pub desk_contacts: Option<String>,
+    pub agencies_contacted: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,6 +23,10 @@ mod m0017_questions;
 mod m0018_complaints;
 mod m0019_ratings;
 mod m0020_payments;
+mod m0021_payment_expiry;
+mod m0022_complaint_closing;
+mod m0023_assessment_inputs;
+mod m0024_question_versions;
 
 use sea_orm_migration::prelude::*;
 
@@ -85,6 +89,10 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_complaints::Migration),
             Box::new(m0019_ratings::Migration),
             Box::new(m0020_payments::Migration),
+            Box::new(m0021_payment_expiry::Migration),
+            Box::new(m0022_complaint_closing::Migration),
+            Box::new(m0023_assessment_inputs::Migration),
+            Box::new(m0024_question_versions::Migration),
         ]
     }
 }

@@ -9,9 +9,9 @@
 //! Only a citizen signed in through the national portal whose identity number is the dossier's
 //! applicant's may do this (the portal knows applicants by that number, as the lookup and the
 //! documents do). Everyone else gets a clear refusal: not signed in 401, an official or a
-//! citizen without an identity number 403, another citizen's dossier 403 (the public lookup
-//! tells anyone that a code exists, so saying so hides nothing), another tenant's dossier 404, a
-//! dossier closed more than [`OPEN_AFTER_CLOSE_DAYS`] days ago 422.
+//! citizen without an identity number 403, another citizen's dossier 404 as if there were none
+//! ([`own_dossier`]: whose a dossier is is not told), another tenant's dossier 404, a dossier
+//! closed more than [`OPEN_AFTER_CLOSE_DAYS`] days ago 422.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -75,7 +75,15 @@ pub(crate) fn citizen(session: &Session) -> Result<(&CitizenIdentity, &str), Fai
     }
 }
 
-/// Dossier `code` of the host's tenant if it is the citizen's own.
+/// Whether the citizen whose identity number is `citizen_id` is `dossier`'s applicant: the one
+/// owner check of the portal's pages and API.
+pub(crate) fn is_applicant(dossier: &Dossier, citizen_id: &str) -> bool {
+    dossier.applicant.id_number.as_ref().map(|id| id.as_str()) == Some(citizen_id)
+}
+
+/// Dossier `code` of the host's tenant if it is the citizen's own; 404 otherwise, the same
+/// answer whether no dossier has the code or another citizen's has, so that whose a dossier is
+/// is never told (every page and API of a citizen's own dossier asks here).
 pub(crate) async fn own_dossier(
     state: &AppState,
     site: &Site,
@@ -84,30 +92,15 @@ pub(crate) async fn own_dossier(
 ) -> Result<Dossier, Failure> {
     let not_found = || {
         Failure::not_found(Msg::new(
-            format!("Không tìm thấy hồ sơ mã {code}."),
-            format!("No dossier has the code {code}."),
+            format!("Không tìm thấy hồ sơ mã {code} của bạn."),
+            format!("You have no dossier with the code {code}."),
         ))
     };
     let parsed: DossierCode = code.parse().map_err(|_| not_found())?;
-    let dossier = dossiers::find(&state.store, site.tenant.id, &parsed)
+    dossiers::find(&state.store, site.tenant.id, &parsed)
         .await?
-        .ok_or_else(not_found)?;
-    let owner = dossier.applicant.id_number.as_ref().map(|id| id.as_str());
-    if owner != Some(citizen_id) {
-        return Err(Failure::new(
-            StatusCode::FORBIDDEN,
-            "not_your_dossier",
-            Msg::new(
-                format!(
-                    "Hồ sơ {code} không phải của bạn: chỉ người nộp hồ sơ mới xem và thao tác được trên hồ sơ này."
-                ),
-                format!(
-                    "Dossier {code} is not yours: only its applicant can see it and act on it."
-                ),
-            ),
-        ));
-    }
-    Ok(dossier)
+        .filter(|d| is_applicant(d, citizen_id))
+        .ok_or_else(not_found)
 }
 
 /// Who and what a request questions.

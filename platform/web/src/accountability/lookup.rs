@@ -7,7 +7,7 @@ use chrono::Utc;
 use motcua_store::accountability;
 use motcua_store::dossiers::Dossier;
 
-use super::applicant::citizen;
+use super::applicant::{citizen, is_applicant};
 use super::{division_name, local_time};
 use crate::AppState;
 use crate::host::Site;
@@ -93,7 +93,7 @@ pub(crate) async fn section(
     dossier: &Dossier,
 ) -> Option<Section> {
     let (_, citizen_id) = citizen(session?).ok()?;
-    if dossier.applicant.id_number.as_ref().map(|id| id.as_str()) != Some(citizen_id) {
+    if !is_applicant(dossier, citizen_id) {
         return None;
     }
     let requests = match accountability::of_dossier(&state.store, site.tenant.id, dossier.id).await

@@ -88,9 +88,8 @@ async fn visible_dossier(
         return Ok((dossier, false));
     }
     if let Some(citizen) = citizen {
-        let owner = dossier.applicant.id_number.as_ref().map(|id| id.as_str());
-        return match (citizen.citizen_id.as_deref(), owner) {
-            (Some(own), Some(owner)) if own == owner => Ok((dossier, true)),
+        return match citizen.citizen_id.as_deref() {
+            Some(own) if crate::my_dossiers::is_applicant(&dossier, own) => Ok((dossier, true)),
             // Another citizen's dossier is none of theirs, not even its existence.
             _ => Err(not_found(guard)),
         };

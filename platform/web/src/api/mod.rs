@@ -24,7 +24,10 @@ use crate::host::Site;
 use crate::i18n::Msg;
 
 pub(crate) use dossiers::{Checked, Submission, check_submission, idempotency_key, lookup, stage};
-pub(crate) use uploads::{MULTIPART_OVERHEAD, is_multipart, store_part};
+pub(crate) use uploads::{
+    MULTIPART_OVERHEAD, Staging, discard_staged, is_multipart, record_staged, stage_part,
+    store_part,
+};
 
 /// The routes under `/api` (nested there by the application).
 pub(crate) fn routes() -> Router<AppState> {

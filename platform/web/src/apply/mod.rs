@@ -46,7 +46,6 @@ use crate::pages::{PageCtx, render, urlencode};
 use crate::session::{CitizenIdentity, Principal, Session};
 use crate::sites::Live;
 pub(crate) use labels::{ApplyLabels, apply_labels, money};
-pub(crate) use receipt::own;
 
 /// The largest body of the submission form: its fields and files, each file held to its
 /// procedure's limit as it arrives.

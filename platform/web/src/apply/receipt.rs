@@ -9,17 +9,16 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
-use motcua_core::codes::DossierCode;
 use motcua_core::lang::Lang;
 use motcua_store::attachments::{self, DocumentKind};
-use motcua_store::dossiers::{self, Dossier};
+use motcua_store::dossiers::Dossier;
 
 use super::labels::{money, size};
 use super::{ApplyLabels, applicant, apply_labels, dossier_path, notice, receipt_path};
 use crate::AppState;
 use crate::error::Failure;
 use crate::host::Site;
-use crate::i18n::Msg;
+use crate::my_dossiers::own_dossier;
 use crate::pages::{PageCtx, local_time, render};
 use crate::session::Session;
 
@@ -68,32 +67,6 @@ fn lookup_url(state: &AppState, site: &Site, headers: &HeaderMap, code: &str) ->
         "{scheme}://{host}{port}/lookup?code={}",
         crate::pages::urlencode(code)
     )
-}
-
-fn not_found(code: &str) -> Failure {
-    Failure::not_found(Msg::new(
-        format!("Không tìm thấy hồ sơ mã {code} của bạn."),
-        format!("You have no dossier with the code {code}."),
-    ))
-}
-
-/// Dossier `code` of the host's tenant if its applicant's identity number is `citizen_id`.
-pub(crate) async fn own(
-    state: &AppState,
-    site: &Site,
-    citizen_id: &str,
-    code: &str,
-) -> Result<Dossier, Failure> {
-    let parsed: DossierCode = code.parse().map_err(|_| not_found(code))?;
-    let dossier = dossiers::find(&state.store, site.tenant.id, &parsed)
-        .await?
-        .ok_or_else(|| not_found(code))?;
-    let owner = dossier.applicant.id_number.as_ref().map(|id| id.as_str());
-    if owner == Some(citizen_id) {
-        Ok(dossier)
-    } else {
-        Err(not_found(code))
-    }
 }
 
 /// What a fee costs and where it is paid: at the procedure's desk, in person, as the portal
@@ -145,7 +118,7 @@ pub(super) async fn show(
         Err(r) => return *r,
     };
     let outcome = async {
-        let d = own(&state, &site, who.citizen_id, &code).await?;
+        let d = own_dossier(&state, &site, who.citizen_id, &code).await?;
         let documents = attachments::documents(&state.store, site.tenant.id, d.id).await?;
         let live = site.tenant.procedure(&d.procedure_code);
         let code = d.code.to_string();

@@ -176,9 +176,7 @@ async fn submitted_before(
         return Ok(None);
     };
     let dossier = motcua_store::dossiers::find(&state.store, site.tenant.id, &parsed).await?;
-    let own = dossier.is_some_and(|d| {
-        d.applicant.id_number.as_ref().map(|id| id.as_str()) == Some(who.citizen_id)
-    });
+    let own = dossier.is_some_and(|d| crate::my_dossiers::is_applicant(&d, who.citizen_id));
     Ok(own.then_some(code))
 }
 

@@ -4,9 +4,13 @@
 //!   "dossier", "name", "phone", "email", "address", "text"}`, or the same fields as
 //!   `multipart/form-data` with up to three files; 201 with the tracking code. Anyone may send
 //!   (a signed-in citizen is recorded as the sender); rate limited per client;
-//! - `GET /api/v1/complaints/{code}?contact=...`: the complaint for whoever holds its code and
-//!   the telephone number or e-mail address given with it (404 otherwise, the two cases not told
-//!   apart); rate limited per client like the public lookup;
+//! - `POST /api/v1/complaints/track` `{"code", "contact"}`: the complaint for whoever holds its
+//!   code and the telephone number or e-mail address given with it (404 otherwise, the two cases
+//!   not told apart); rate limited per client like the public lookup. The contact goes in the
+//!   body, never in an address, where logs and histories would keep it;
+//! - `GET /api/v1/complaints/{code}`: the complaint for the signed-in citizen who sent it (404
+//!   for anyone else); a `contact` in its query is refused with 400 `contact_in_query`, naming
+//!   the `POST` to use;
 //! - `GET /api/v1/complaints?published=true`: the published answers, newest first.
 
 use axum::Json;
@@ -42,23 +46,28 @@ pub(crate) async fn send(
         .map_err(fail)?;
     intake::check_length(req.headers()).map_err(fail)?;
     let owner = intake::upload_owner().map_err(fail)?;
-    let (draft, uploads) = if crate::api::is_multipart(req.headers()) {
+    let (draft, mut read) = if crate::api::is_multipart(req.headers()) {
         let form = Multipart::from_request(req, &state)
             .await
             .map_err(|e| fail(intake::bad_multipart(&e.body_text())))?;
-        let (pairs, uploads) = intake::read_multipart(&state, &site, form, &owner)
-            .await
-            .map_err(fail)?;
-        (Draft::from_pairs(&pairs), uploads)
+        let read = intake::read_multipart(&state, &site, form, &owner).await;
+        (Draft::from_pairs(&read.pairs), read)
     } else {
         let crate::api::ApiJson(draft) =
             crate::api::ApiJson::<Draft>::from_request(req, &state).await?;
-        (trimmed(draft), Vec::new())
+        (trimmed(draft), intake::Read::fields(Vec::new()))
     };
+    // Files are recorded only for a complaint that is received (a refused file is told first).
     let citizen = intake::citizen_of(session.as_ref());
-    let checked = intake::check(&state, &site, &draft, citizen)
-        .await
-        .map_err(fail)?;
+    let checked = intake::check(&state, &site, &draft, citizen).await;
+    let checked = match (read.refused.take(), checked) {
+        (None, Ok(checked)) => checked,
+        (Some(f), _) | (None, Err(f)) => {
+            read.discard(&state).await;
+            return Err(fail(f));
+        }
+    };
+    let uploads = read.record(&state).await.map_err(fail)?;
     let c = intake::store(&state, &site, checked, uploads, &owner)
         .await
         .map_err(fail)?;
@@ -92,9 +101,12 @@ fn trimmed(d: Draft) -> Draft {
     }
 }
 
-/// The query of `GET /api/v1/complaints/{code}`.
+/// The body of `POST /api/v1/complaints/track`.
 #[derive(Debug, Default, Deserialize)]
-pub(crate) struct TrackQuery {
+#[serde(deny_unknown_fields)]
+pub(crate) struct TrackBody {
+    #[serde(default)]
+    code: String,
     #[serde(default)]
     contact: String,
 }
@@ -122,17 +134,61 @@ pub(crate) async fn tracked(
     Ok(public_json(site, &c, &forwards, &files))
 }
 
-/// `GET /api/v1/complaints/{code}?contact=...`.
+/// `POST /api/v1/complaints/track` `{"code", "contact"}`.
+pub(crate) async fn track_post(
+    State(state): State<AppState>,
+    site: Site,
+    client: ClientIp,
+    crate::api::ApiJson(q): crate::api::ApiJson<TrackBody>,
+) -> Result<Response, ApiError> {
+    let body = tracked(&state, &site, &client, &q.code, &q.contact)
+        .await
+        .map_err(|f| ApiError(site.lang, f))?;
+    Ok(crate::pages::no_store(Json(body).into_response()))
+}
+
+/// `GET /api/v1/complaints/{code}`: for the signed-in citizen who sent it.
 pub(crate) async fn track(
     State(state): State<AppState>,
     site: Site,
     client: ClientIp,
+    session: Option<Session>,
     Path(code): Path<String>,
-    Query(q): Query<TrackQuery>,
+    uri: axum::http::Uri,
 ) -> Result<Response, ApiError> {
-    let body = tracked(&state, &site, &client, &code, &q.contact)
+    let fail = |f: Failure| ApiError(site.lang, f);
+    let in_query = url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+        .any(|(k, _)| k == "contact");
+    if in_query {
+        return Err(fail(Failure::new(
+            StatusCode::BAD_REQUEST,
+            "contact_in_query",
+            Msg::new(
+                "Không gửi thông tin liên hệ trên địa chỉ: hãy gửi mã số và thông tin liên hệ trong nội dung của POST /api/v1/complaints/track.",
+                "Do not send the contact in the address: send the code and the contact in the body of POST /api/v1/complaints/track.",
+            ),
+        )));
+    }
+    state
+        .rate_limit("complaint_track", &client, state.config.lookup_per_minute)
         .await
-        .map_err(|f| ApiError(site.lang, f))?;
+        .map_err(fail)?;
+    let Some((subject, _)) = intake::citizen_of(session.as_ref()) else {
+        return Err(fail(not_found()));
+    };
+    let c = match complaints::parse_code(&code) {
+        Some(code) => complaints::find(&state.store, site.tenant.id, &code)
+            .await
+            .map_err(|e| fail(e.into()))?,
+        None => None,
+    };
+    let c = c
+        .filter(|c| c.sender.citizen.as_deref() == Some(subject.as_str()))
+        .ok_or_else(|| fail(not_found()))?;
+    let (forwards, files) = complaints::details(&state.store, site.tenant.id, c.id)
+        .await
+        .map_err(|e| fail(e.into()))?;
+    let body = public_json(&site, &c, &forwards, &files);
     Ok(crate::pages::no_store(Json(body).into_response()))
 }
 

@@ -10,7 +10,7 @@ use axum::extract::Multipart;
 use axum::http::StatusCode;
 use chrono::Utc;
 use motcua_core::codes::DossierCode;
-use motcua_core::lang::Text;
+use motcua_core::lang::{Lang, Text};
 use motcua_store::attachments::UploadId;
 use motcua_store::complaints::{self, Complaint, NewComplaint, Sender};
 use motcua_store::dossiers;
@@ -124,9 +124,14 @@ fn too_long(s: &str, max: usize) -> bool {
 /// The signed-in citizen of `session`, as a complaint names them.
 pub(crate) fn citizen_of(session: Option<&Session>) -> Option<(String, String)> {
     match session.map(|s| &s.principal) {
-        Some(Principal::Citizen(c)) => Some((format!("citizen:{}", c.subject), c.name.clone())),
+        Some(Principal::Citizen(c)) => Some((sender_subject(c), c.name.clone())),
         _ => None,
     }
+}
+
+/// How a complaint names the signed-in citizen `c` who sent it.
+pub(crate) fn sender_subject(c: &crate::session::CitizenIdentity) -> String {
+    format!("citizen:{}", c.subject)
 }
 
 /// Checks `draft` and routes it; 422 listing every problem.
@@ -389,59 +394,136 @@ fn multipart_failure(e: &axum::extract::multipart::MultipartError) -> Failure {
     bad_multipart(&e.to_string())
 }
 
-/// Reads a multipart form: its text fields, and its files stored as uploads of `owner` held to
-/// the complaint's limits (a file over them stops the request with 413, nothing of it kept).
+/// What a multipart form of a complaint carried: its text fields, its files checked and staged
+/// (not yet uploads: [`Read::record`] makes them uploads once the text passed, [`Read::discard`]
+/// lets them go), and the refusal of a file or of the body, if any, after which nothing more
+/// was read.
+pub(crate) struct Read {
+    pub(crate) pairs: Vec<(String, String)>,
+    staged: Vec<crate::api::Staging>,
+    pub(crate) refused: Option<Failure>,
+}
+
+impl Read {
+    /// The fields of a form without files.
+    pub(crate) fn fields(pairs: Vec<(String, String)>) -> Self {
+        Self {
+            pairs,
+            staged: Vec::new(),
+            refused: None,
+        }
+    }
+
+    /// The staged files recorded as uploads of the owner they were staged for; on a failure the
+    /// rest are let go (those recorded expire unattached).
+    pub(crate) async fn record(self, state: &AppState) -> Result<Vec<UploadId>, Failure> {
+        let mut ids = Vec::with_capacity(self.staged.len());
+        let mut staged = self.staged.into_iter();
+        while let Some(s) = staged.next() {
+            match crate::api::record_staged(state, s).await {
+                Ok(u) => ids.push(u.id),
+                Err(f) => {
+                    crate::api::discard_staged(state, staged.collect()).await;
+                    return Err(f);
+                }
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Lets the staged files go: nothing of a refused complaint is kept.
+    pub(crate) async fn discard(self, state: &AppState) {
+        crate::api::discard_staged(state, self.staged).await;
+    }
+}
+
+/// A file refused, its name in the message.
+fn refused_file(f: Failure, file_name: &str) -> Failure {
+    let f = if f.status == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large()
+    } else {
+        f
+    };
+    let message = Msg::new(
+        format!("Tệp “{file_name}”: {}", f.message.get(Lang::Vi)),
+        format!("File “{file_name}”: {}", f.message.get(Lang::En)),
+    );
+    Failure::new(f.status, f.code, message)
+}
+
+/// Reads a multipart form of a complaint: its text fields, and its files checked against the
+/// complaint's limits and staged for `owner`, nothing recorded. A file refused (too large, a type
+/// not accepted, one too many) or a body over the limit stops the reading with the refusal; the
+/// fields read until then are kept (a browser sends the form's fields in their order, the file
+/// input last), so that the form can come back as typed.
 pub(crate) async fn read_multipart(
     state: &AppState,
     site: &Site,
     mut form: Multipart,
     owner: &str,
-) -> Result<(Vec<(String, String)>, Vec<UploadId>), Failure> {
-    let mut pairs = Vec::new();
-    let mut uploads = Vec::new();
-    while let Some(field) = form.next_field().await.map_err(|e| multipart_failure(&e))? {
+) -> Read {
+    let mut read = Read {
+        pairs: Vec::new(),
+        staged: Vec::new(),
+        refused: None,
+    };
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                read.refused = Some(multipart_failure(&e));
+                break;
+            }
+        };
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.file_name().map(str::to_owned);
-        match file_name.as_deref() {
+        let outcome = match file_name.as_deref() {
             // An empty file input: browsers send a part with no name and no bytes.
-            Some("") => {
-                field.bytes().await.map_err(|e| multipart_failure(&e))?;
-            }
-            Some(_) => {
-                if uploads.len() == MAX_FILES {
-                    return Err(Failure::invalid(
-                        "too_many_files",
-                        Msg::new(
-                            format!("Chỉ được gửi tối đa {MAX_FILES} tệp."),
-                            format!("At most {MAX_FILES} files may be sent."),
-                        ),
-                    ));
-                }
-                let stored = crate::api::store_part(
-                    state,
-                    site,
-                    owner.to_owned(),
-                    complaints::UPLOAD_PROCEDURE.to_owned(),
-                    file_rules(),
-                    field,
-                )
+            Some("") => field
+                .bytes()
                 .await
-                .map_err(|f| {
-                    if f.status == StatusCode::PAYLOAD_TOO_LARGE {
-                        too_large()
-                    } else {
-                        f
-                    }
-                })?;
-                uploads.push(stored.id);
-            }
-            None => {
-                let value = field.text().await.map_err(|e| multipart_failure(&e))?;
-                pairs.push((name, value));
-            }
+                .map(drop)
+                .map_err(|e| multipart_failure(&e)),
+            Some(file_name) if read.staged.len() == MAX_FILES => Err(refused_file(
+                Failure::invalid(
+                    "too_many_files",
+                    Msg::new(
+                        format!("chỉ được gửi tối đa {MAX_FILES} tệp."),
+                        format!("at most {MAX_FILES} files may be sent."),
+                    ),
+                ),
+                file_name,
+            )),
+            Some(file_name) => crate::api::stage_part(
+                state,
+                site,
+                owner.to_owned(),
+                complaints::UPLOAD_PROCEDURE.to_owned(),
+                file_rules(),
+                field,
+            )
+            .await
+            .map(|s| read.staged.push(s))
+            .map_err(|f| {
+                if f.status.is_client_error() {
+                    refused_file(f, file_name)
+                } else {
+                    f
+                }
+            }),
+            None => field
+                .text()
+                .await
+                .map(|value| read.pairs.push((name, value)))
+                .map_err(|e| multipart_failure(&e)),
+        };
+        if let Err(f) = outcome {
+            read.refused = Some(f);
+            break;
         }
     }
-    Ok((pairs, uploads))
+    read
 }
 
 /// Refuses a body announced larger than a complaint with its files may be, before reading it.

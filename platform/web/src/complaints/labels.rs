@@ -55,6 +55,12 @@ pub(crate) struct ComplaintLabels {
     pub(crate) see_published: &'static str,
     pub(crate) send_new: &'static str,
     pub(crate) files: &'static str,
+    pub(crate) closed_at: &'static str,
+    pub(crate) find_intro: &'static str,
+    pub(crate) mine_title: &'static str,
+    pub(crate) mine_intro: &'static str,
+    pub(crate) mine_empty: &'static str,
+    pub(crate) progress: &'static str,
 }
 
 const VI: ComplaintLabels = ComplaintLabels {
@@ -108,6 +114,12 @@ const VI: ComplaintLabels = ComplaintLabels {
     see_published: "Xem các kết quả trả lời đã công khai",
     send_new: "Gửi phản ánh, kiến nghị khác",
     files: "Tệp đính kèm",
+    closed_at: "Kết thúc xử lý",
+    find_intro: "Nhập mã số cùng số điện thoại hoặc thư điện tử bạn đã khai khi gửi.",
+    mine_title: "Phản ánh, kiến nghị của tôi",
+    mine_intro: "Các phản ánh, kiến nghị bạn đã gửi khi đăng nhập, mới nhất trước.",
+    mine_empty: "Bạn chưa gửi phản ánh, kiến nghị nào khi đăng nhập.",
+    progress: "Tiến độ",
 };
 
 const EN: ComplaintLabels = ComplaintLabels {
@@ -161,6 +173,12 @@ const EN: ComplaintLabels = ComplaintLabels {
     see_published: "See the published answers",
     send_new: "Send another complaint or suggestion",
     files: "Attachments",
+    closed_at: "Closed",
+    find_intro: "Enter the code with the telephone number or e-mail address you gave when sending it.",
+    mine_title: "My complaints and suggestions",
+    mine_intro: "The complaints and suggestions you sent while signed in, newest first.",
+    mine_empty: "You have not sent a complaint or suggestion while signed in.",
+    progress: "Progress",
 };
 
 /// The labels in `lang`.

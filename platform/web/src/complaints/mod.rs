@@ -4,20 +4,25 @@
 //! published; every complaint received and every answer is shared with the national PAKN system.
 //!
 //! - the portal ([`portal`]): `/phan-anh-kien-nghi` (`/feedback` in English) with the form,
-//!   `/phan-anh-kien-nghi/{code}` to follow one with the contact given, and
-//!   `/phan-anh-kien-nghi/tra-loi` (`/feedback/answers`) for the published answers;
-//! - the public JSON API ([`api`]): `POST /api/v1/complaints`, `GET /api/v1/complaints/{code}
-//!   ?contact=...`, `GET /api/v1/complaints?published=true`;
+//!   `POST /phan-anh-kien-nghi/theo-doi` (`/feedback/track`) and `POST /phan-anh-kien-nghi/{code}`
+//!   to follow one with the contact given in the body (never in an address), `GET
+//!   /phan-anh-kien-nghi/{code}` for the signed-in citizen who sent it, and
+//!   `/phan-anh-kien-nghi/tra-loi` (`/feedback/answers`) for the published answers; a signed-in
+//!   citizen's own complaints are also listed on "my dossiers" ([`mine`]);
+//! - the public JSON API ([`api`]): `POST /api/v1/complaints`, `POST /api/v1/complaints/track`
+//!   `{"code", "contact"}`, `GET /api/v1/complaints/{code}` (the signed-in sender only),
+//!   `GET /api/v1/complaints?published=true`;
 //! - the officials' side on the one-stop host ([`officials`]): the pages `/phan-anh` and
 //!   `/phan-anh/{code}`, and `GET /api/v1/onestop/complaints[/{code}]`,
-//!   `POST .../{code}/forward`, `POST .../{code}/answer`, guarded by `feedback:view` and
-//!   `feedback:answer` in the complaint's division;
+//!   `POST .../{code}/forward`, `POST .../{code}/answer`, `POST .../{code}/close`, guarded by
+//!   `feedback:view` and `feedback:answer` in the complaint's division;
 //! - the national exchange ([`exchange`]): a worker of the durable job table.
 //!
 //! Deadlines, on the tenant's working calendar (the 15:00 intake rule included, as for
 //! dossiers): forwarding is allowed until [`FORWARD`] after receipt (DOMAIN.md, "Complaints and
 //! accountability": misdirected ones are forwarded to the competent agency within 5 working
-//! days); the answer is due [`ANSWER`] after receipt. The brief names no answer term; 10 working
+//! days), and a division a complaint was forwarded to has its own [`FORWARD`] from the
+//! forwarding ([`forward_window`]); the answer is due [`ANSWER`] after receipt. The brief names no answer term; 10 working
 //! days is this platform's choice (the term of Decree 20/2008/NĐ-CP for handling
 //! recommendations on regulations — *check*), shown to officials, with overdue ones marked.
 
@@ -25,12 +30,14 @@ mod api;
 pub mod exchange;
 mod intake;
 mod labels;
+pub(crate) mod mine;
 mod officials;
 mod portal;
 
 use axum::Router;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
+use motcua_core::calendar::WorkingCalendar;
 use motcua_core::lang::Lang;
 use motcua_core::procedure::{ProcessingTime, TimeUnit};
 use motcua_store::complaints::{Attachment, Complaint, Forward};
@@ -49,6 +56,12 @@ pub const FORWARD: ProcessingTime = ProcessingTime {
     value: 5,
     unit: TimeUnit::WorkingDays,
 };
+
+/// Until when a complaint received (or forwarded to a division) at `at` may be forwarded on:
+/// [`FORWARD`] from then, on the tenant's calendar, the 15:00 intake rule included.
+pub fn forward_window(calendar: &WorkingCalendar, at: DateTime<Utc>) -> DateTime<Utc> {
+    FORWARD.due(calendar, at)
+}
 
 /// How long after receipt the answer is due: 10 working days (see the module's notes).
 pub const ANSWER: ProcessingTime = ProcessingTime {
@@ -89,8 +102,11 @@ pub(crate) fn portal_routes() -> Router<AppState> {
         .route("/feedback", form())
         .route("/phan-anh-kien-nghi/tra-loi", get(portal::published))
         .route("/feedback/answers", get(portal::published))
-        .route("/phan-anh-kien-nghi/theo-doi", get(portal::find))
-        .route("/feedback/track", get(portal::find))
+        .route(
+            "/phan-anh-kien-nghi/theo-doi",
+            get(portal::find).post(portal::find_post),
+        )
+        .route("/feedback/track", get(portal::find).post(portal::find_post))
         .route(
             "/phan-anh-kien-nghi/{code}",
             get(portal::track).post(portal::track_post),
@@ -101,7 +117,8 @@ pub(crate) fn portal_routes() -> Router<AppState> {
         )
 }
 
-/// The public API, nested under `/api` (anyone may send; reading one needs its contact).
+/// The public API, nested under `/api` (anyone may send; reading one needs its contact, in the
+/// body, or the sender's sign-in).
 pub(crate) fn public_api_routes() -> Router<AppState> {
     Router::new()
         .route(
@@ -110,6 +127,7 @@ pub(crate) fn public_api_routes() -> Router<AppState> {
                 .get(api::published)
                 .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY)),
         )
+        .route("/v1/complaints/track", post(api::track_post))
         .route("/v1/complaints/{code}", get(api::track))
 }
 
@@ -120,6 +138,7 @@ pub(crate) fn onestop_api_routes() -> (Router<AppState>, &'static [crate::guard:
         "/v1/onestop/complaints/{code}" [get] => get(officials::show),
         "/v1/onestop/complaints/{code}/forward" [post] => post(officials::forward),
         "/v1/onestop/complaints/{code}/answer" [post] => post(officials::answer),
+        "/v1/onestop/complaints/{code}/close" [post] => post(officials::close),
         "/v1/onestop/complaints/{code}/files/{sha256}" [get] => get(officials::file),
     }
 }
@@ -256,6 +275,7 @@ pub(crate) fn public_json(
         })).collect::<Vec<_>>(),
         "answer": c.answer.as_ref().map(|a| json!({ "text": a.text, "at": a.at })),
         "published": c.published,
+        "closed_at": c.closed.as_ref().map(|k| k.at),
     })
 }
 
@@ -304,7 +324,39 @@ mod tests {
             answer_by: now,
             answer: None,
             published: false,
+            closed: None,
         }
+    }
+
+    /// A Vietnam-time instant.
+    fn vn(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        use chrono::TimeZone;
+        chrono::FixedOffset::east_opt(7 * 3600)
+            .unwrap()
+            .with_ymd_and_hms(y, mo, d, h, mi, 0)
+            .unwrap()
+            .to_utc()
+    }
+
+    #[test]
+    fn a_forward_window_is_five_working_days_from_its_start() {
+        let calendar = WorkingCalendar::new(&Default::default()).unwrap();
+        // Friday 6 March 2026, 10:00: Monday 9 to Friday 13 are five working days.
+        assert_eq!(
+            forward_window(&calendar, vn(2026, 3, 6, 10, 0)),
+            vn(2026, 3, 13, 10, 0)
+        );
+        // Friday 24 April 2026, 10:00: Monday 27 April (in lieu of Hùng Kings' day), Thursday 30
+        // April and Friday 1 May are off, so the fifth working day is Wednesday 6 May.
+        assert_eq!(
+            forward_window(&calendar, vn(2026, 4, 24, 10, 0)),
+            vn(2026, 5, 6, 10, 0)
+        );
+        // After 15:00 it counts from the next working day's opening, and ends at its close.
+        assert_eq!(
+            forward_window(&calendar, vn(2026, 3, 6, 16, 0)),
+            vn(2026, 3, 13, 17, 0)
+        );
     }
 
     #[test]

@@ -5,11 +5,13 @@
 //!   file can go with it; a signed-in citizen's carries the session's CSRF token as its first
 //!   field); `POST` the same path sends it: 303 to the tracking page of the new code with
 //!   `?sent=1`, or the form again with every problem listed and what was typed kept;
-//! - `GET /phan-anh-kien-nghi/theo-doi?code=` (`/feedback/track`): to the tracking page of a
-//!   code typed on the form page;
+//! - `POST /phan-anh-kien-nghi/theo-doi` (`/feedback/track`) with `code` and `contact` in the
+//!   body: where the complaint stands and its answer — never the contact details (the contact
+//!   never travels in an address, where logs and histories would keep it); `GET` with only
+//!   `?code=` leads to the code's tracking page;
 //! - `GET /phan-anh-kien-nghi/{code}` (`/feedback/{code}`): asks for the telephone number or
 //!   e-mail address given with it (the signed-in citizen who sent it sees it at once); `POST`
-//!   with `contact` shows where it stands and its answer — never the contact details;
+//!   with `contact` does what the tracking path does;
 //! - `GET /phan-anh-kien-nghi/tra-loi` (`/feedback/answers`): the published answers.
 //!
 //! A path of the other language redirects to this host's, so the language switch always leads
@@ -40,7 +42,7 @@ fn form_path(lang: Lang) -> &'static str {
 }
 
 /// The tracking page of `code` in `lang`.
-fn track_path(lang: Lang, code: &str) -> String {
+pub(super) fn track_path(lang: Lang, code: &str) -> String {
     format!("{}/{code}", form_path(lang))
 }
 
@@ -218,40 +220,69 @@ pub(crate) async fn send(
             crate::session::csrf::cross_site(),
         );
     }
+    // The body is not refused by its announced length: the fields come before the file, and are
+    // read (and given back) up to the route's limit.
     let outcome = async {
         state
             .rate_limit("complaint", &client, state.config.submit_per_minute)
             .await
-            .map_err(|f| (Draft::default(), f))?;
-        intake::check_length(&headers).map_err(|f| (Draft::default(), f))?;
-        let owner = intake::upload_owner().map_err(|f| (Draft::default(), f))?;
-        let (pairs, uploads) = if crate::api::is_multipart(&headers) {
-            let form = Multipart::from_request(req, &state)
-                .await
-                .map_err(|e| (Draft::default(), intake::bad_multipart(&e.body_text())))?;
-            intake::read_multipart(&state, &site, form, &owner)
-                .await
-                .map_err(|f| (Draft::default(), f))?
+            .map_err(|f| (Draft::default(), f, None))?;
+        let owner = intake::upload_owner().map_err(|f| (Draft::default(), f, None))?;
+        let mut read = if crate::api::is_multipart(&headers) {
+            let form = Multipart::from_request(req, &state).await.map_err(|e| {
+                (
+                    Draft::default(),
+                    intake::bad_multipart(&e.body_text()),
+                    None,
+                )
+            })?;
+            intake::read_multipart(&state, &site, form, &owner).await
         } else {
             let body = Bytes::from_request(req, &state)
                 .await
-                .map_err(|_| (Draft::default(), intake::too_large()))?;
-            (crate::onestop::pages::form_pairs(&body), Vec::new())
+                .map_err(|_| (Draft::default(), intake::too_large(), None))?;
+            intake::Read::fields(crate::onestop::pages::form_pairs(&body))
         };
-        let draft = Draft::from_pairs(&pairs);
-        let checked = intake::check(&state, &site, &draft, intake::citizen_of(session.as_ref()))
+        let draft = Draft::from_pairs(&read.pairs);
+        let checked =
+            intake::check(&state, &site, &draft, intake::citizen_of(session.as_ref())).await;
+        // Files are recorded only for a complaint that is received; a refused one keeps nothing.
+        // A refused file is told with the problems of the fields, if any.
+        let checked = match (checked, read.refused.take()) {
+            (Ok(checked), None) => checked,
+            (Ok(_), Some(file)) => {
+                read.discard(&state).await;
+                return Err((draft, file, None));
+            }
+            (Err(problems), refusal) => {
+                read.discard(&state).await;
+                return Err(match refusal {
+                    Some(file) => (draft, file, Some(problems)),
+                    None => (draft, problems, None),
+                });
+            }
+        };
+        let uploads = read
+            .record(&state)
             .await
-            .map_err(|f| (draft.clone(), f))?;
+            .map_err(|f| (draft.clone(), f, None))?;
         intake::store(&state, &site, checked, uploads, &owner)
             .await
-            .map_err(|f| (draft, f))
+            .map_err(|f| (draft, f, None))
     }
     .await;
     match outcome {
         Ok(c) => {
             Redirect::to(&format!("{}?sent=1", track_path(site.lang, &c.code))).into_response()
         }
-        Err((draft, failure)) => refused(&state, &site, &headers, session.as_ref(), draft, failure),
+        Err((draft, failure, problems)) => {
+            let mut page = form_page(&state, &site, &headers, session.as_ref(), draft);
+            for f in [Some(&failure), problems.as_ref()].into_iter().flatten() {
+                show_failure(&mut page, site.lang, f);
+            }
+            let response = crate::pages::no_store((failure.status, render(&page)).into_response());
+            failure.with_headers(response)
+        }
     }
 }
 
@@ -265,17 +296,21 @@ fn refused(
     failure: Failure,
 ) -> Response {
     let mut page = form_page(state, site, headers, session, draft);
-    match failure.details.as_deref() {
-        Some(Details::Fields(fields)) => {
-            page.problems = fields
-                .iter()
-                .map(|f| (f.field.clone(), f.message.get(site.lang).to_owned()))
-                .collect();
-        }
-        _ => page.error = Some(failure.message.get(site.lang).to_owned()),
-    }
+    show_failure(&mut page, site.lang, &failure);
     let response = crate::pages::no_store((failure.status, render(&page)).into_response());
     failure.with_headers(response)
+}
+
+/// Shows `failure` on the form: the problems of its fields listed, anything else above it.
+fn show_failure(page: &mut FormPage, lang: Lang, failure: &Failure) {
+    match failure.details.as_deref() {
+        Some(Details::Fields(fields)) => page.problems.extend(
+            fields
+                .iter()
+                .map(|f| (f.field.clone(), f.message.get(lang).to_owned())),
+        ),
+        _ => page.error = Some(failure.message.get(lang).to_owned()),
+    }
 }
 
 /// The query of the code-finding path.
@@ -308,6 +343,7 @@ struct Shown {
     files: Vec<String>,
     text: String,
     answer: Option<(String, String)>,
+    closed: Option<String>,
 }
 
 #[derive(Template)]
@@ -316,11 +352,12 @@ struct TrackPage {
     page: PageCtx,
     l: &'static ComplaintLabels,
     code: String,
-    action: String,
     form_path: &'static str,
     csrf: Option<String>,
     contact: String,
     sent: bool,
+    /// Where the contact form is sent (with the code in the body).
+    find: &'static str,
     shown: Option<Shown>,
     error: Option<String>,
 }
@@ -356,6 +393,7 @@ fn shown(site: &Site, v: &Value) -> Shown {
         answer: v["answer"]
             .is_object()
             .then(|| (time(&v["answer"]["at"]), s(&v["answer"]["text"]))),
+        closed: v["closed_at"].is_string().then(|| time(&v["closed_at"])),
     }
 }
 
@@ -372,11 +410,11 @@ fn track_page(
         page: ctx(state, site, headers, &path, &track_path(other(lang), code)),
         l: complaint_labels(lang),
         code: code.to_owned(),
-        action: path,
         form_path: form_path(lang),
         csrf: session.and_then(|s| s.csrf.clone()),
         contact: String::new(),
         sent: false,
+        find: find_path(lang),
         shown: None,
         error: None,
     }
@@ -431,21 +469,71 @@ pub(crate) async fn track_post(
     Path(code): Path<String>,
     body: Bytes,
 ) -> Response {
-    let code = complaints::parse_code(&code).unwrap_or(code);
-    let mut page = track_page(&state, &site, &headers, session.as_ref(), &code);
-    if session.is_none() && !crate::session::csrf::same_origin(&headers, state.config.https) {
+    let pairs = crate::onestop::pages::form_pairs(&body);
+    looked_up(
+        &state,
+        &site,
+        &headers,
+        &client,
+        session.as_ref(),
+        &code,
+        &pairs,
+    )
+    .await
+}
+
+/// `POST /phan-anh-kien-nghi/theo-doi` with `code` and `contact`.
+pub(crate) async fn find_post(
+    State(state): State<AppState>,
+    site: Site,
+    headers: HeaderMap,
+    client: ClientIp,
+    session: Option<Session>,
+    body: Bytes,
+) -> Response {
+    let pairs = crate::onestop::pages::form_pairs(&body);
+    let code = crate::onestop::pages::field(&pairs, "code")
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(40)
+        .collect::<String>();
+    looked_up(
+        &state,
+        &site,
+        &headers,
+        &client,
+        session.as_ref(),
+        &code,
+        &pairs,
+    )
+    .await
+}
+
+/// The tracking page of `code` with where it stands for the `contact` of `pairs`, or why not.
+async fn looked_up(
+    state: &AppState,
+    site: &Site,
+    headers: &HeaderMap,
+    client: &ClientIp,
+    session: Option<&Session>,
+    code: &str,
+    pairs: &[(String, String)],
+) -> Response {
+    let code = complaints::parse_code(code).unwrap_or_else(|| code.to_owned());
+    let mut page = track_page(state, site, headers, session, &code);
+    if session.is_none() && !crate::session::csrf::same_origin(headers, state.config.https) {
         let f = crate::session::csrf::cross_site();
         page.error = Some(f.message.get(site.lang).to_owned());
         return crate::pages::no_store((f.status, render(&page)).into_response());
     }
-    let pairs = crate::onestop::pages::form_pairs(&body);
-    let contact = crate::onestop::pages::field(&pairs, "contact")
+    let contact = crate::onestop::pages::field(pairs, "contact")
         .unwrap_or_default()
         .to_owned();
     page.contact.clone_from(&contact);
-    match super::api::tracked(&state, &site, &client, &code, &contact).await {
+    match super::api::tracked(state, site, client, &code, &contact).await {
         Ok(v) => {
-            page.shown = Some(shown(&site, &v));
+            page.shown = Some(shown(site, &v));
             crate::pages::no_store(render(&page))
         }
         Err(f) => {

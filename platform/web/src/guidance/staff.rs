@@ -3,11 +3,15 @@
 //!
 //! - `GET /api/v1/onestop/questions?status=&limit=` — `status` `unanswered` (the default),
 //!   `answered` or `all`; unanswered first, those waiting longest first;
-//! - `POST /api/v1/onestop/questions/{id}/answer` `{"text", "publish"}`: answers (again, if
-//!   need be: every answer is kept with who gave it and when) and publishes or withholds;
+//! - `POST /api/v1/onestop/questions/{id}/answer` `{"text", "publish", "version"}`: answers
+//!   (again, if need be: every answer is kept with who gave it and when) and publishes or
+//!   withholds; with `version` (as the question was read), 409 `answered_meanwhile` when someone
+//!   answered since;
 //! - `GET /hoi-dap`: the list page, with the same filter; `GET /hoi-dap/{id}`: one question
 //!   with the answers given so far and, for who may answer, the form; `POST /hoi-dap/{id}`: the
-//!   form (`csrf`, `text`, `publish`), 303 back with `?ok=1` or the page with the refusal.
+//!   form (`csrf`, `text`, `publish`, `version`), 303 back with `?ok=1` or the page with the
+//!   refusal; when another official answered since the page was read, 409 with that answer and
+//!   the typed text kept in the form, to send again knowingly or to change.
 //!
 //! Who may: officials (not API tokens: an answer names the person who gave it) whom the tenant's
 //! policy gives `feedback:view` in the question's division see it, `feedback:answer` answer it.
@@ -23,7 +27,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use chrono::Utc;
 use motcua_authz::{Action as Act, Object, Permission};
-use motcua_store::questions::{self, ListQuery, MAX_ANSWER, NewAnswer, Question};
+use motcua_store::questions::{self, Answering, ListQuery, MAX_ANSWER, NewAnswer, Question};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -171,14 +175,28 @@ async fn load_one(state: &AppState, guard: &Guard, id: &str) -> Result<Question,
     Ok(q)
 }
 
-/// Answers `q` for the official of `guard`: 403 without `feedback:answer` in its division, 422
-/// for an empty or too long text.
+/// The refusal of an answer written on a version of the question that someone else's answer
+/// has moved past.
+fn answered_meanwhile() -> Failure {
+    Failure::new(
+        StatusCode::CONFLICT,
+        "answered_meanwhile",
+        Msg::new(
+            "Một cán bộ khác vừa trả lời câu hỏi này trong lúc bạn soạn; câu trả lời của bạn chưa được ghi.",
+            "Another official answered this question while you were writing; your answer was not recorded.",
+        ),
+    )
+}
+
+/// Answers `q` for the official of `guard` on `on_version` of it: 403 without `feedback:answer`
+/// in its division, 422 for an empty or too long text, 409 when answered since that version.
 async fn run(
     state: &AppState,
     guard: &Guard,
     q: &Question,
     text: &str,
     publish: bool,
+    on_version: Option<i32>,
 ) -> Result<Question, Failure> {
     let account = official(guard)?;
     if !may(guard, Act::Answer, &q.division) {
@@ -194,12 +212,18 @@ async fn run(
             publish,
             by: motcua_authz::subject(account),
             at: Utc::now(),
+            on_version,
         },
     )
     .await?
     .ok_or_else(|| not_found(&q.id.to_string()))?;
-    super::portal::forget_section(state, &guard.site, &q.procedure_code).await;
-    Ok(answered)
+    match answered {
+        Answering::Answered(answered) => {
+            super::portal::forget_section(state, &guard.site, &q.procedure_code).await;
+            Ok(answered)
+        }
+        Answering::Stale(_) => Err(answered_meanwhile()),
+    }
 }
 
 /// The names of the tenant's officials, by audit subject (`account:12`).
@@ -232,6 +256,7 @@ fn view(guard: &Guard, q: &Question, names: &HashMap<String, String>) -> Value {
             "by": { "id": a.by, "name": names.get(&a.by) },
         })),
         "published": q.published,
+        "version": q.version,
         "can_answer": may(guard, Act::Answer, &q.division),
     })
 }
@@ -258,6 +283,9 @@ struct AnswerBody {
     text: String,
     #[serde(default)]
     publish: bool,
+    /// The question's version as it was read; absent, the answer replaces whatever is there.
+    #[serde(default)]
+    version: Option<i32>,
 }
 
 /// `POST /api/v1/onestop/questions/{id}/answer`.
@@ -275,7 +303,7 @@ pub(crate) async fn api_answer(
         return Err(fail(forbidden(&guard.site, &q.division)));
     }
     let body: AnswerBody = crate::api::json_body(lang, &body)?;
-    let answered = run(&state, &guard, &q, &body.text, body.publish)
+    let answered = run(&state, &guard, &q, &body.text, body.publish, body.version)
         .await
         .map_err(fail)?;
     let names = names(&state, &guard.site).await.map_err(fail)?;
@@ -408,6 +436,11 @@ struct QuestionTemplate {
     status: &'static str,
     record: Vec<Given>,
     can_answer: bool,
+    version: i32,
+    /// Whether the official's text was refused for being written on an older version.
+    conflict: bool,
+    /// The answer that moved the question past that version.
+    other: Option<Given>,
     draft: String,
     publish: bool,
     max: usize,
@@ -415,7 +448,9 @@ struct QuestionTemplate {
     error: Option<String>,
 }
 
-/// The question page of `q`, with `draft` in its form.
+/// The question page of `q`, with `draft` in its form; with `conflict`, the page of an answer
+/// refused because `q`'s latest answer came in meanwhile, shown to the official.
+#[expect(clippy::too_many_arguments, reason = "one page, its parts named")]
 async fn render(
     state: &AppState,
     guard: &Guard,
@@ -423,10 +458,17 @@ async fn render(
     q: &Question,
     draft: Option<(String, bool)>,
     notice: (bool, Option<String>),
+    conflict: bool,
     status: StatusCode,
 ) -> Result<Response, Failure> {
     let site = &guard.site;
     let names = names(state, site).await?;
+    let other = q.answer.as_ref().filter(|_| conflict).map(|a| Given {
+        when: local_time(site, a.at),
+        by: names.get(&a.by).cloned().unwrap_or_else(|| a.by.clone()),
+        published: q.published,
+        text: a.text.clone(),
+    });
     let record = questions::answers(&state.store, site.tenant.id, q.id)
         .await?
         .into_iter()
@@ -463,6 +505,9 @@ async fn render(
         status: status_label(q),
         record,
         can_answer: may(guard, Act::Answer, &q.division),
+        version: q.version,
+        conflict,
+        other,
         draft,
         publish,
         max: MAX_ANSWER,
@@ -492,6 +537,7 @@ pub(crate) async fn question_page(
             &q,
             None,
             (ok, None),
+            false,
             StatusCode::OK,
         )
         .await
@@ -515,7 +561,12 @@ pub(crate) async fn answer_page(
         let pairs = form_pairs(&body);
         let text = field(&pairs, "text").unwrap_or_default().to_owned();
         let publish = field(&pairs, "publish") == Some("1");
-        match run(&state, &guard, &q, &text, publish).await {
+        // A form without a version (or with a garbled one) cannot say what it was written on:
+        // refused like a stale one rather than let it replace an answer unseen.
+        let version = field(&pairs, "version")
+            .and_then(|v| v.trim().parse::<i32>().ok())
+            .unwrap_or(-1);
+        match run(&state, &guard, &q, &text, publish, Some(version)).await {
             Ok(_) => Ok(see_other(&format!("/hoi-dap/{}?ok=1", q.id))),
             Err(f) if f.status == StatusCode::UNPROCESSABLE_ENTITY => {
                 let message = f.message.get(site.lang).to_owned();
@@ -526,6 +577,22 @@ pub(crate) async fn answer_page(
                     &q,
                     Some((text, publish)),
                     (false, Some(message)),
+                    false,
+                    f.status,
+                )
+                .await
+            }
+            Err(f) if f.status == StatusCode::CONFLICT => {
+                // The question as it now is, with the answer that came in meanwhile.
+                let now = load_one(&state, &guard, &id).await?;
+                render(
+                    &state,
+                    &guard,
+                    staff.clone(),
+                    &now,
+                    Some((text, publish)),
+                    (false, None),
+                    true,
                     f.status,
                 )
                 .await

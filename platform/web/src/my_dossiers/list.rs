@@ -44,6 +44,10 @@ struct ListPage {
     page_of: String,
     previous: Option<String>,
     next: Option<String>,
+    /// The complaints the citizen sent while signed in (included from `complaints/mine.html`).
+    complaints: crate::complaints::mine::Mine,
+    /// The link to the citizen's unsent drafts: where, and its text.
+    drafts: (String, &'static str),
 }
 
 /// The furthest page asked for: far past anyone's dossiers, and an offset any database takes.
@@ -92,6 +96,10 @@ pub(super) async fn page(
             Ok(f) => f,
             Err(e) => return refused(&state, &site, &headers, e.into()),
         };
+    let complaints = match crate::complaints::mine::mine(&state, &site, citizen).await {
+        Ok(c) => c,
+        Err(f) => return refused(&state, &site, &headers, f),
+    };
     let lang = site.lang;
     let now = Utc::now();
     let mut rows = Vec::with_capacity(found.len());
@@ -151,6 +159,11 @@ pub(super) async fn page(
         ),
         previous: (number > 1).then(|| page_href(&site, (number - 1).min(last))),
         next: (number < last).then(|| page_href(&site, number + 1)),
+        complaints,
+        drafts: (
+            super::drafts::drafts_path(lang),
+            lang.pick("Hồ sơ đang soạn (chưa gửi)", "Drafts (not sent)"),
+        ),
     };
     crate::pages::no_store((StatusCode::OK, render(&view)).into_response())
 }

@@ -8,23 +8,25 @@
 //! `/ho-so-cua-toi/{code}` and `POST /ho-so-cua-toi/{code}/bo-sung` on the Vietnamese host,
 //! `/my-dossiers`, `/my-dossiers/{code}` and `POST /my-dossiers/{code}/supplement` on the English
 //! one (a page asked for under the other language's path is redirected to this host's). The JSON
-//! API has `GET`/`POST /api/v1/dossiers/{code}/supplement` ([`supplement`]).
+//! API has `GET`/`POST /api/v1/dossiers/{code}/supplement` ([`supplement`]). The citizen's
+//! unsent drafts are listed, to resume or delete, under `/ho-so-cua-toi/dang-soan`
+//! (`/my-dossiers/drafts`, [`drafts`]).
 //!
 //! Rules kept here:
 //! - ownership is the accountability API's: a dossier is the citizen's when its applicant's
 //!   identity number is the one their sign-in gave ([`crate::accountability::applicant::citizen`]
 //!   and [`own_dossier`]); the list reads only those, by tenant and number, newest first;
 //! - not signed in: the citizens' sign-in, coming back to the page asked for; an official, an
-//!   operator or a citizen without an identity number: a 403 page saying why; another citizen's
-//!   dossier: 403 (the public lookup tells anyone that a code exists, so saying so hides
-//!   nothing); a code that does not parse, is unknown or is another tenant's: 404; all in the
-//!   host's language;
+//!   operator or a citizen without an identity number: a 403 page saying why; a code that does
+//!   not parse, is unknown, is another tenant's or is another citizen's dossier: the same 404
+//!   (whose a dossier is is never told); all in the host's language;
 //! - the pages carry personal data: `Cache-Control: private, no-store`;
 //! - what of the history the applicant reads is decided in [`history`]; what they may download
 //!   is what they supplied (and the desk scanned) and the result, never officials' working
 //!   papers.
 
 mod dossier;
+mod drafts;
 mod history;
 mod labels;
 mod list;
@@ -44,7 +46,7 @@ use motcua_workflow::engine::DossierState;
 use motcua_workflow::procedure::Procedure;
 
 use crate::AppState;
-pub(crate) use crate::accountability::applicant::{citizen, own_dossier};
+pub(crate) use crate::accountability::applicant::{citizen, is_applicant, own_dossier};
 use crate::error::Failure;
 use crate::host::Site;
 use crate::session::{CitizenIdentity, Principal, Session};
@@ -79,6 +81,16 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/ho-so-cua-toi", get(list::page))
         .route("/my-dossiers", get(list::page))
+        .route("/ho-so-cua-toi/dang-soan", get(drafts::list))
+        .route("/my-dossiers/drafts", get(drafts::list))
+        .route(
+            "/ho-so-cua-toi/dang-soan/{id}/xoa",
+            get(drafts::confirm).post(drafts::delete),
+        )
+        .route(
+            "/my-dossiers/drafts/{id}/delete",
+            get(drafts::confirm).post(drafts::delete),
+        )
         .route("/ho-so-cua-toi/{code}", get(dossier::page))
         .route("/my-dossiers/{code}", get(dossier::page))
         .route("/ho-so-cua-toi/{code}/bo-sung", form())

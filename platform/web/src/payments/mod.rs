@@ -7,12 +7,15 @@
 //! state ([`Provider::status`]). Callbacks are HMAC-SHA256 signatures over their fields with the
 //! tenant's key ([`signing`]); the server-to-server callback (IPN) is what settles a payment, once:
 //! a repeated callback changes nothing, a callback whose signature, tenant or amount does not
-//! match is refused and changes nothing. The browser's return only shows the stored state.
+//! match is refused and changes nothing. The browser's return only shows the stored state. An
+//! order left open past [`OPEN_WINDOW`] is closed by [`expiry`]: settled paid when the gateway,
+//! asked, says it was paid (its callback lost), expired otherwise.
 //!
 //! [`Sandbox`] is the built-in gateway of development and tests, served by the node itself under
 //! `/sandbox-payment/` when the deployment configures it; a real gateway plugs in as another
 //! [`Provider`]. Payment never blocks the handling of a dossier: officials go on either way.
 
+pub mod expiry;
 mod pages;
 mod sandbox;
 pub mod signing;
@@ -29,6 +32,11 @@ use crate::AppState;
 
 pub(crate) use pages::{ReceiptPayment, receipt_payment};
 pub use sandbox::Sandbox;
+
+/// How long an order stays open at the gateway: while it is, "pay online" leads to it rather than
+/// to a second order; past it, the order is asked about at the gateway and settled or expired
+/// ([`expiry`]).
+pub const OPEN_WINDOW: chrono::Duration = chrono::Duration::minutes(15);
 
 /// A payment the platform asks the gateway for.
 #[derive(Clone, Debug, PartialEq, Eq)]

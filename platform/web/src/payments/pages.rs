@@ -6,7 +6,10 @@
 //!
 //! Only the dossier's owner sees or starts its payments (anyone else gets the 404 of a dossier
 //! that does not exist), and only for a level-4 procedure with fees, when the deployment has a
-//! gateway.
+//! gateway. What is charged is read from the procedure version the dossier is pinned to: the
+//! fee lines due in the dossier's case; a `conditional` line (due or not depending on what the
+//! dossier does not tell) is never charged online, and the pages say so. A dossier closed
+//! without a result (not accepted, withdrawn, stopped) is not paid.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -16,26 +19,26 @@ use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use motcua_core::dossier::DossierStatus;
 use motcua_core::lang::Lang;
 use motcua_core::procedure::OnlineLevel;
 use motcua_store::dossiers::Dossier;
 use motcua_store::payments::{self, NewPayment, Payment, PaymentStatus, Settled, Settlement};
 use serde_json::{Value, json};
 
-use super::{GatewayStatus, Order, Outcome};
+use super::{GatewayStatus, OPEN_WINDOW, Order, Outcome};
 use crate::AppState;
 use crate::apply::{
-    applicant, dossier_path, money, notice, other_language, own, page_ctx, receipt_path,
+    applicant, dossier_path, money, notice, other_language, page_ctx, receipt_path,
 };
 use crate::error::Failure;
 use crate::host::Site;
 use crate::i18n::Msg;
+use crate::my_dossiers::own_dossier;
 use crate::pages::{PageCtx, render};
 use crate::session::Session;
 use crate::sites::TenantSite;
 
-/// How long an order started at the gateway stops another from starting.
-const OPEN_ORDER: chrono::Duration = chrono::Duration::minutes(15);
 /// Where the gateway sends its callbacks, on each tenant's portal.
 pub(super) const IPN_PATH: &str = "/payments/ipn";
 
@@ -59,6 +62,9 @@ pub(crate) struct PaymentLabels {
     pub(crate) paid: &'static str,
     pub(crate) failed: &'static str,
     pub(crate) failed_detail: &'static str,
+    pub(crate) expired: &'static str,
+    pub(crate) expired_detail: &'static str,
+    pub(crate) left_out: &'static str,
     pub(crate) cancelled: &'static str,
     pub(crate) cancelled_detail: &'static str,
     pub(crate) pending: &'static str,
@@ -84,6 +90,9 @@ const VI: PaymentLabels = PaymentLabels {
     paid: "Đã thanh toán",
     failed: "Thanh toán không thành công",
     failed_detail: "Cổng thanh toán đã từ chối giao dịch (ví dụ: thẻ bị từ chối). Bạn chưa bị trừ tiền; có thể thanh toán lại.",
+    expired: "Giao dịch đã hết hạn",
+    expired_detail: "Giao dịch không được hoàn tất trong thời hạn và cổng thanh toán không ghi nhận khoản thanh toán nào. Có thể thanh toán lại.",
+    left_out: "Các khoản sau chỉ phải nộp trong một số trường hợp nên không thu trực tuyến; nếu thuộc trường hợp phải nộp, vui lòng nộp tại nơi tiếp nhận hồ sơ:",
     cancelled: "Bạn đã huỷ thanh toán",
     cancelled_detail: "Giao dịch đã bị huỷ, bạn chưa bị trừ tiền. Có thể thanh toán lại khi sẵn sàng.",
     pending: "Đang chờ xác nhận thanh toán",
@@ -109,6 +118,9 @@ const EN: PaymentLabels = PaymentLabels {
     paid: "Paid",
     failed: "The payment did not go through",
     failed_detail: "The payment gateway declined the transaction (for example, the card was declined). Nothing was charged; you can try again.",
+    expired: "The transaction expired",
+    expired_detail: "The transaction was not completed in time and the payment gateway recorded no payment. You can pay again.",
+    left_out: "These lines are due only in some cases, so they are not charged online; if they apply to you, please pay them where the dossier is handled:",
     cancelled: "You cancelled the payment",
     cancelled_detail: "The transaction was cancelled and nothing was charged. You can pay again when ready.",
     pending: "Waiting for the payment's confirmation",
@@ -130,19 +142,78 @@ pub(crate) fn payment_labels(lang: Lang) -> &'static PaymentLabels {
     lang.pick(&VI, &EN)
 }
 
-/// What dossier `d` costs online: the total of its procedure's fees, when the procedure is fully
-/// online (level 4), has fees, and the deployment has a payment gateway.
-fn online_amount(state: &AppState, site: &Site, d: &Dossier) -> Option<u64> {
-    state.payments.as_ref()?;
-    let info = site.tenant.procedure(&d.procedure_code)?.info();
-    if info.level != OnlineLevel::Full {
-        return None;
+/// What dossier `d` is charged online.
+#[derive(Debug)]
+pub(crate) struct Charge {
+    /// The total of the fee lines due in the dossier's case, in đồng.
+    pub(crate) total: u64,
+    /// The lines that may be due but are not charged online ("name: amount").
+    pub(crate) left_out: Vec<String>,
+}
+
+/// What dossier `d` is charged online, from the procedure version it is pinned to: the fee lines
+/// due in its case, when that version is fully online (level 4) and the deployment has a payment
+/// gateway; `None` when nothing is charged online.
+pub(crate) async fn online_charge(
+    state: &AppState,
+    site: &Site,
+    d: &Dossier,
+) -> Result<Option<Charge>, Failure> {
+    if state.payments.is_none() {
+        return Ok(None);
     }
-    let total = info
+    let procedure =
+        crate::handling::procedure_at(state, site, &d.procedure_code, d.procedure_version).await?;
+    let info = &procedure.file.info;
+    if info.level != OnlineLevel::Full {
+        return Ok(None);
+    }
+    let lang = site.lang;
+    let mut total = 0u64;
+    let mut left_out = Vec::new();
+    for fee in info
         .fees
         .iter()
-        .try_fold(0u64, |sum, f| sum.checked_add(f.amount))?;
-    (total > 0).then_some(total)
+        .filter(|f| f.amount > 0 && f.applies_to(&d.case_key))
+    {
+        if fee.certain_in(&d.case_key) {
+            total = total
+                .checked_add(fee.amount)
+                .ok_or_else(|| Failure::internal(&"the fees overflow"))?;
+        } else {
+            left_out.push(format!(
+                "{}: {}",
+                fee.name.get(lang),
+                money(lang, fee.amount)
+            ));
+        }
+    }
+    Ok((total > 0).then_some(Charge { total, left_out }))
+}
+
+/// Why dossier `d` is not paid (any more), if it is not: closed without a result.
+fn closed(d: &Dossier) -> Option<Msg> {
+    let (vi, en) = match d.status {
+        DossierStatus::Withdrawn => (
+            "Hồ sơ đã được rút nên không thanh toán phí, lệ phí.",
+            "The dossier was withdrawn, so no fees are paid for it.",
+        ),
+        DossierStatus::NotAccepted => (
+            "Hồ sơ không được tiếp nhận nên không thanh toán phí, lệ phí.",
+            "The dossier was not accepted, so no fees are paid for it.",
+        ),
+        DossierStatus::Stopped => (
+            "Việc giải quyết hồ sơ đã dừng nên không thanh toán phí, lệ phí.",
+            "Handling of the dossier was stopped, so no fees are paid for it.",
+        ),
+        DossierStatus::Processed | DossierStatus::Returned => return None,
+        _ if d.closed_at.is_some() => (
+            "Hồ sơ đã kết thúc mà không có kết quả nên không thanh toán phí, lệ phí.",
+            "The dossier was closed without a result, so no fees are paid for it.",
+        ),
+        _ => return None,
+    };
+    Some(Msg::new(vi, en))
 }
 
 /// The "Pay online" part of a receipt.
@@ -152,8 +223,12 @@ pub(crate) struct ReceiptPayment {
     pub(crate) l: &'static PaymentLabels,
     /// "Paid: 200.000 đồng", once paid.
     pub(crate) paid: Option<String>,
+    /// Why it is not paid, when the dossier closed without a result.
+    pub(crate) closed: Option<String>,
     /// The total to pay.
     pub(crate) amount: String,
+    /// The lines not charged online.
+    pub(crate) left_out: Vec<String>,
     /// Where the "Pay online" form posts.
     pub(crate) action: String,
     /// The session's CSRF token.
@@ -167,7 +242,7 @@ pub(crate) async fn receipt_payment(
     d: &Dossier,
     session: Option<&Session>,
 ) -> Result<Option<ReceiptPayment>, Failure> {
-    let Some(total) = online_amount(state, site, d) else {
+    let Some(charge) = online_charge(state, site, d).await? else {
         return Ok(None);
     };
     let lang = site.lang;
@@ -179,8 +254,12 @@ pub(crate) async fn receipt_payment(
         .map(|p| format!("{}: {}", l.paid, money(lang, p.amount.unsigned_abs())));
     Ok(Some(ReceiptPayment {
         l,
+        closed: closed(d)
+            .filter(|_| paid.is_none())
+            .map(|m| m.get(lang).to_owned()),
         paid,
-        amount: money(lang, total),
+        amount: money(lang, charge.total),
+        left_out: charge.left_out,
         action: payment_path(lang, &d.code.to_string()),
         csrf: session.and_then(|s| s.csrf.clone()).unwrap_or_default(),
     }))
@@ -220,8 +299,8 @@ fn order_id(site: &Site, d: &Dossier) -> Result<String, Failure> {
 }
 
 /// `POST /ho-so-cua-toi/{code}/thanh-toan`, `POST /my-dossiers/{code}/payment`: a new payment of
-/// the dossier's fees, and off to the gateway (303); a dossier paid already goes to its payment
-/// page.
+/// the dossier's fees, and off to the gateway (303); a dossier paid already, or with an order
+/// open, goes to its payment page; a dossier closed without a result is refused (409).
 pub(super) async fn start(
     State(state): State<AppState>,
     site: Site,
@@ -236,25 +315,37 @@ pub(super) async fn start(
         Err(r) => return *r,
     };
     let outcome = async {
-        let d = own(&state, &site, who.citizen_id, &code).await?;
-        let (Some(total), Some(gateway)) = (online_amount(&state, &site, &d), &state.payments)
+        let d = own_dossier(&state, &site, who.citizen_id, &code).await?;
+        let (Some(charge), Some(gateway)) =
+            (online_charge(&state, &site, &d).await?, &state.payments)
         else {
             return Err(not_offered());
         };
+        let total = charge.total;
+        // An order left open past the window is settled or expired first, as the gateway says.
+        let now = Utc::now();
+        for stale in payments::of_dossier(&state.store, site.tenant.id, d.id)
+            .await?
+            .iter()
+            .filter(|p| p.status == PaymentStatus::Pending && p.created_at <= now - OPEN_WINDOW)
+        {
+            super::expiry::close(&state, &site.tenant, stale, now).await?;
+        }
         let before = payments::of_dossier(&state.store, site.tenant.id, d.id).await?;
         // Paid already, or an order still open at the gateway: the payment's page tells which,
-        // rather than a second order that could be paid too. An order left open longer is
-        // taken as abandoned and a new one may start.
-        let open_since = Utc::now() - OPEN_ORDER;
-        if before.iter().any(|p| {
-            p.status == PaymentStatus::Paid
-                || (p.status == PaymentStatus::Pending && p.created_at > open_since)
-        }) {
+        // rather than a second order that could be paid too.
+        if before
+            .iter()
+            .any(|p| matches!(p.status, PaymentStatus::Paid | PaymentStatus::Pending))
+        {
             return Ok(Redirect::to(&here).into_response());
+        }
+        if let Some(why) = closed(&d) {
+            return Err(Failure::new(StatusCode::CONFLICT, "dossier_closed", why));
         }
         let amount = i64::try_from(total).map_err(|e| Failure::internal(&e))?;
         let provider = gateway.provider();
-        let payment = payments::create(
+        let Some(payment) = payments::create(
             &state.store,
             site.tenant.id,
             NewPayment {
@@ -265,7 +356,11 @@ pub(super) async fn start(
                 at: Utc::now(),
             },
         )
-        .await?;
+        .await?
+        else {
+            // Another click opened an order meanwhile: that one is the dossier's.
+            return Ok(Redirect::to(&here).into_response());
+        };
         let dossier_code = d.code.to_string();
         let url = provider
             .create(&Order {
@@ -292,8 +387,12 @@ struct StatusPage {
     l: &'static PaymentLabels,
     code: String,
     procedure: String,
-    /// `paid`, `failed`, `cancelled`, `pending` or `none`.
+    /// `paid`, `failed`, `cancelled`, `expired`, `pending` or `none`.
     kind: &'static str,
+    /// Why it is not paid, when the dossier closed without a result.
+    closed: Option<String>,
+    /// The fee lines not charged online.
+    left_out: Vec<String>,
     headline: &'static str,
     detail: Option<&'static str>,
     gateway: Option<&'static str>,
@@ -328,8 +427,9 @@ pub(super) async fn show(
         Err(r) => return *r,
     };
     let outcome = async {
-        let d = own(&state, &site, who.citizen_id, &code).await?;
-        let (Some(total), Some(gateway)) = (online_amount(&state, &site, &d), &state.payments)
+        let d = own_dossier(&state, &site, who.citizen_id, &code).await?;
+        let (Some(charge), Some(gateway)) =
+            (online_charge(&state, &site, &d).await?, &state.payments)
         else {
             return Err(not_offered());
         };
@@ -348,9 +448,16 @@ pub(super) async fn show(
                 Some(l.cancelled_detail),
                 Some(l.retry),
             ),
+            Some(PaymentStatus::Expired) => {
+                ("expired", l.expired, Some(l.expired_detail), Some(l.retry))
+            }
             Some(PaymentStatus::Pending) => ("pending", l.pending, Some(l.pending_detail), None),
             None => ("none", l.not_started, None, Some(l.pay)),
         };
+        let closed = closed(&d)
+            .filter(|_| kind != "paid")
+            .map(|m| m.get(lang).to_owned());
+        let action_label = action_label.filter(|_| closed.is_none());
         let tenant = site.tenant.manifest.slug.as_str();
         let gateway_says = match shown {
             Some(p) if p.status == PaymentStatus::Pending => {
@@ -376,12 +483,14 @@ pub(super) async fn show(
                 |p| p.info().name.get(lang).to_owned(),
             ),
             kind,
+            closed,
+            left_out: charge.left_out,
             headline,
             detail,
             gateway: gateway_says,
             amount: money(
                 lang,
-                shown.map_or(total, |p| p.amount.unsigned_abs()),
+                shown.map_or(charge.total, |p| p.amount.unsigned_abs()),
             ),
             order: shown.map(|p| p.order_id.clone()),
             reference: shown.and_then(|p| p.provider_ref.clone()),
@@ -464,7 +573,7 @@ pub(crate) async fn accept(
     };
     let settlement = Settlement {
         status,
-        provider_ref: verified.reference.clone(),
+        provider_ref: Some(verified.reference.clone()),
         callback: serde_json::to_string(&verified.fields).unwrap_or_default(),
         at: Utc::now(),
     };
@@ -472,20 +581,7 @@ pub(crate) async fn accept(
         Ok(Some(Settled::Applied(p))) => {
             tracing::info!(order = %p.order_id, status = p.status.as_str(), "payment settled");
             if p.status == PaymentStatus::Paid {
-                // Two orders of one dossier paid: one is to be refunded, by people.
-                match payments::of_dossier(&state.store, tenant.id, p.dossier_id).await {
-                    Ok(all)
-                        if all
-                            .iter()
-                            .filter(|o| o.status == PaymentStatus::Paid)
-                            .count()
-                            > 1 =>
-                    {
-                        tracing::error!(order = %p.order_id, dossier_id = p.dossier_id, "a dossier has two paid orders: refund one");
-                    }
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "paid orders not counted"),
-                }
+                paid_twice(state, tenant.id, &p).await;
             }
             (
                 StatusCode::OK,
@@ -498,6 +594,23 @@ pub(crate) async fn accept(
         ),
         Ok(None) => refused(StatusCode::NOT_FOUND, "order_unknown", "no such order"),
         Err(e) => storage_down(&e),
+    }
+}
+
+/// Logs, for people to refund one, when `paid` is the second paid order of its dossier.
+pub(super) async fn paid_twice(state: &AppState, tenant: motcua_store::TenantId, paid: &Payment) {
+    match payments::of_dossier(&state.store, tenant, paid.dossier_id).await {
+        Ok(all)
+            if all
+                .iter()
+                .filter(|o| o.status == PaymentStatus::Paid)
+                .count()
+                > 1 =>
+        {
+            tracing::error!(order = %paid.order_id, dossier_id = paid.dossier_id, "a dossier has two paid orders: refund one");
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "paid orders not counted"),
     }
 }
 

@@ -33,6 +33,14 @@ pub(crate) struct RatingLabels {
     pub(crate) given_at: &'static str,
     /// The page's confirmation after rating.
     pub(crate) thanks: &'static str,
+    /// Indicator 3 of the assessment: contacts with the desk.
+    pub(crate) desk_contacts: &'static str,
+    /// Its answers: none, once, more than once.
+    pub(crate) desk_contacts_answers: [&'static str; 3],
+    /// Indicator 4: agencies contacted.
+    pub(crate) agencies_contacted: &'static str,
+    /// Its answers: none, only the desk, more.
+    pub(crate) agencies_contacted_answers: [&'static str; 3],
 }
 
 const VI: RatingLabels = RatingLabels {
@@ -50,6 +58,14 @@ const VI: RatingLabels = RatingLabels {
     send: "Gửi đánh giá",
     given_at: "Bạn đã đánh giá lúc",
     thanks: "Cảm ơn bạn đã đánh giá việc giải quyết hồ sơ.",
+    desk_contacts: "Số lần bạn phải liên hệ với Bộ phận một cửa để hoàn thiện hồ sơ",
+    desk_contacts_answers: ["Không lần nào", "Một lần", "Nhiều hơn một lần"],
+    agencies_contacted: "Cơ quan, đơn vị bạn phải liên hệ trong quá trình giải quyết hồ sơ",
+    agencies_contacted_answers: [
+        "Không phải liên hệ (nộp và nhận kết quả trực tuyến hoặc qua bưu chính)",
+        "Chỉ Bộ phận một cửa",
+        "Bộ phận một cửa và cơ quan, đơn vị khác",
+    ],
 };
 
 const EN: RatingLabels = RatingLabels {
@@ -67,6 +83,14 @@ const EN: RatingLabels = RatingLabels {
     send: "Send the rating",
     given_at: "You rated it at",
     thanks: "Thank you for rating how your dossier was handled.",
+    desk_contacts: "How many times you had to contact the one-stop desk to complete the dossier",
+    desk_contacts_answers: ["Not at all", "Once", "More than once"],
+    agencies_contacted: "Agencies you had to contact while the dossier was handled",
+    agencies_contacted_answers: [
+        "None (applied and received the result online or by post)",
+        "Only the one-stop desk",
+        "The one-stop desk and other agencies or divisions",
+    ],
 };
 
 /// The labels in `lang`.

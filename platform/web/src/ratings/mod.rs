@@ -1,22 +1,30 @@
 //! Citizens' satisfaction ratings of their dossiers (Art. 16.2.g, Circular 32/2017): overall,
 //! convenience, timeliness and staff support, each *very satisfied / satisfied / not
-//! satisfied*, with an optional comment.
+//! satisfied*, with an optional comment; and with them the applicant's answers to indicators 3
+//! (contacts with the desk needed to complete the dossier: `none | one | more`) and 4 (agencies
+//! they had to contact: `none | desk_only | more`) of the assessment of Chapter III, stored as
+//! given and scored by [`motcua_core::assessment`] when a report needs it.
 //!
-//! - on the "my dossiers" page of a dossier ([`section`]): the form while it may be rated, the
+//! - on the "my dossiers" page of a dossier ([`section()`]): the form while it may be rated, the
 //!   rating given afterwards; sent to `POST /ho-so-cua-toi/{code}/danh-gia` (Vietnamese host) or
 //!   `POST /my-dossiers/{code}/rating` (English host), URL-encoded with the session's `csrf`
 //!   field (checked by the session layer as for every form), answered with 303 back to the
 //!   dossier's page;
 //! - `GET`/`POST /api/v1/dossiers/{code}/rating` in JSON.
 //!
-//! Rules kept here: only the dossier's owner ([`crate::my_dossiers::own_dossier`]); only once
-//! its result is returned or it is closed (409 `not_finished` before); one rating per dossier —
+//! Rules kept here: only the dossier's owner ([`crate::my_dossiers::own_dossier`], 404 for
+//! anyone else's); only once the agency has given the applicant its answer ([`result_given`]):
+//! the result returned, or a refusal, whose written reasons are the answer (Form 03) — 409
+//! `not_finished` while it is handled, 409 `no_result` for a dossier withdrawn by the applicant
+//! or whose handling was stopped, as neither got an answer to rate; one rating per dossier —
 //! a second one is refused with 409 `already_rated` (a rating is a record of the moment, as the
 //! national portal keeps it; it is never replaced); a comment of at most
-//! [`MAX_COMMENT_CHARS`] characters (422 beyond). The rating carries the dossier's procedure and
-//! the division its procedure belongs to, for the statistics ([`crate::statistics`]).
+//! [`MAX_COMMENT_CHARS`] characters (422 beyond); every question answered (422
+//! `answer_required`). The rating carries the dossier's procedure and the division named by the
+//! procedure version the dossier was handled on, for the statistics ([`crate::statistics`]).
 
 mod labels;
+mod section;
 
 use axum::body::Bytes;
 use axum::extract::{Form, Path, State};
@@ -25,6 +33,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
+use motcua_core::assessment::{AgenciesContacted, DeskContacts};
 use motcua_core::dossier::DossierStatus;
 use motcua_core::lang::Lang;
 use motcua_store::StoreError;
@@ -41,6 +50,7 @@ use crate::i18n::Msg;
 use crate::pages::local_time;
 use crate::session::{CitizenIdentity, Session};
 pub(crate) use labels::{RatingLabels, labels};
+pub(crate) use section::{Section, section};
 
 /// The path of dossier `code`'s page in `lang` (the "my dossiers" page).
 fn dossier_path(lang: Lang, code: &str) -> String {
@@ -87,21 +97,61 @@ fn answer_label(l: &'static RatingLabels, a: Satisfaction) -> &'static str {
     }
 }
 
-/// Whether `dossier` may be rated: its result is returned, or it is closed.
-fn finished(dossier: &Dossier) -> bool {
-    dossier.status == DossierStatus::Returned || dossier.closed_at.is_some()
+/// The words of an answer to indicator 3.
+fn desk_label(l: &'static RatingLabels, a: DeskContacts) -> &'static str {
+    let [none, one, more] = l.desk_contacts_answers;
+    match a {
+        DeskContacts::None => none,
+        DeskContacts::One => one,
+        DeskContacts::More => more,
+    }
 }
 
-/// 409: the dossier is still being handled.
-fn not_finished() -> Failure {
-    Failure::new(
-        StatusCode::CONFLICT,
-        "not_finished",
-        Msg::new(
-            "Bạn chỉ đánh giá được khi hồ sơ đã có kết quả trả cho bạn hoặc đã kết thúc; hồ sơ này đang được giải quyết.",
-            "You can rate a dossier once its result is returned to you or it is closed; this one is still being handled.",
+/// The words of an answer to indicator 4.
+fn agencies_label(l: &'static RatingLabels, a: AgenciesContacted) -> &'static str {
+    let [none, desk, more] = l.agencies_contacted_answers;
+    match a {
+        AgenciesContacted::None => none,
+        AgenciesContacted::DeskOnly => desk,
+        AgenciesContacted::More => more,
+    }
+}
+
+/// Whether the agency has given the applicant its answer, so that a dossier in `status` may be
+/// rated: its result is returned, or it was refused (a refusal gives its reasons in writing,
+/// Form 03: that is the agency's answer, and how it was reached may be rated like a result).
+/// A result ready but not yet handed over is not returned yet; a dossier the applicant withdrew
+/// or whose handling was stopped got no answer, so there is nothing to rate.
+fn result_given(status: DossierStatus) -> bool {
+    matches!(status, DossierStatus::Returned | DossierStatus::NotAccepted)
+}
+
+/// 409: why `dossier` may not be rated (it is when [`result_given`]).
+fn not_ratable(dossier: &Dossier) -> Failure {
+    match dossier.status {
+        DossierStatus::Withdrawn | DossierStatus::Stopped => Failure::new(
+            StatusCode::CONFLICT,
+            "no_result",
+            Msg::new(
+                format!(
+                    "Hồ sơ này không có kết quả để đánh giá: hồ sơ đã kết thúc ở trạng thái “{}”. Bạn chỉ đánh giá được hồ sơ đã được trả kết quả hoặc đã có văn bản từ chối giải quyết.",
+                    dossier.status.label(Lang::Vi)
+                ),
+                format!(
+                    "This dossier has no result to rate: it ended as “{}”. You can rate a dossier once its result is returned to you or it is refused in writing.",
+                    dossier.status.label(Lang::En)
+                ),
+            ),
         ),
-    )
+        _ => Failure::new(
+            StatusCode::CONFLICT,
+            "not_finished",
+            Msg::new(
+                "Bạn chỉ đánh giá được khi hồ sơ đã được trả kết quả hoặc đã có văn bản từ chối giải quyết; hồ sơ này đang được giải quyết.",
+                "You can rate a dossier once its result is returned to you or it is refused in writing; this one is still being handled.",
+            ),
+        ),
+    }
 }
 
 /// 409: the dossier is rated already.
@@ -122,124 +172,6 @@ fn already_rated(site: &Site, given: &Rating) -> Failure {
     )
 }
 
-/// A radio button of the form.
-pub(crate) struct Choice {
-    /// The element's id.
-    pub id: String,
-    /// The value sent.
-    pub value: &'static str,
-    /// Its words.
-    pub label: &'static str,
-}
-
-/// A question of the form: a group of radio buttons.
-pub(crate) struct Question {
-    /// The field's name.
-    pub name: &'static str,
-    /// The question.
-    pub legend: &'static str,
-    /// The answers.
-    pub choices: Vec<Choice>,
-}
-
-/// The rating form.
-pub(crate) struct RatingForm {
-    /// Where it is sent.
-    pub action: String,
-    /// The session's token.
-    pub csrf: String,
-    /// The questions.
-    pub questions: Vec<Question>,
-    /// The longest comment.
-    pub max_comment: usize,
-}
-
-/// A rating given, as the page shows it.
-pub(crate) struct Given {
-    /// When.
-    pub at: String,
-    /// Each question with its answer.
-    pub answers: Vec<(&'static str, &'static str)>,
-    /// The comment.
-    pub comment: Option<String>,
-}
-
-/// The rating part of a dossier's page: the form, or the rating given.
-pub(crate) struct Section {
-    /// The words.
-    pub l: &'static RatingLabels,
-    /// The form, while the dossier may be rated and is not yet.
-    pub form: Option<RatingForm>,
-    /// The rating given.
-    pub given: Option<Given>,
-}
-
-/// The rating part of the page of `dossier` (the citizen's own), `None` while it is handled.
-pub(crate) async fn section(
-    state: &AppState,
-    site: &Site,
-    session: &Session,
-    dossier: &Dossier,
-) -> Option<Section> {
-    let l = labels(site.lang);
-    let stored = match ratings::of_dossier(&state.store, site.tenant.id, dossier.id).await {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::warn!(error = %e, "the dossier's rating could not be read");
-            return None;
-        }
-    };
-    if let Some(r) = stored {
-        return Some(Section {
-            l,
-            form: None,
-            given: Some(given(site, l, &r)),
-        });
-    }
-    if !finished(dossier) {
-        return None;
-    }
-    let questions = questions(l)
-        .into_iter()
-        .map(|(name, legend)| Question {
-            name,
-            legend,
-            choices: Satisfaction::ALL
-                .into_iter()
-                .map(|a| Choice {
-                    id: format!("rating-{name}-{}", a.as_str()),
-                    value: a.as_str(),
-                    label: answer_label(l, a),
-                })
-                .collect(),
-        })
-        .collect();
-    Some(Section {
-        l,
-        form: Some(RatingForm {
-            action: rating_path(site.lang, &dossier.code.to_string()),
-            csrf: session.csrf.clone().unwrap_or_default(),
-            questions,
-            max_comment: MAX_COMMENT_CHARS,
-        }),
-        given: None,
-    })
-}
-
-fn given(site: &Site, l: &'static RatingLabels, r: &Rating) -> Given {
-    let [o, c, t, s] = questions(l);
-    Given {
-        at: local_time(site, r.rated_at),
-        answers: vec![
-            (o.1, answer_label(l, r.overall)),
-            (c.1, answer_label(l, r.convenience)),
-            (t.1, answer_label(l, r.timeliness)),
-            (s.1, answer_label(l, r.staff_support)),
-        ],
-        comment: r.comment.clone(),
-    }
-}
-
 /// The answers sent, by the form (whose `csrf` field the session layer has checked) or the API.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct Answers {
@@ -258,6 +190,12 @@ pub(crate) struct Answers {
     /// The comment.
     #[serde(default)]
     comment: Option<String>,
+    /// Indicator 3: contacts with the desk.
+    #[serde(default)]
+    desk_contacts: Option<String>,
+    /// Indicator 4: agencies contacted.
+    #[serde(default)]
+    agencies_contacted: Option<String>,
 }
 
 /// Rates the citizen's dossier `code` with `sent`.
@@ -298,6 +236,33 @@ async fn rate(
     let convenience = answer("convenience", &sent.convenience)?;
     let timeliness = answer("timeliness", &sent.timeliness)?;
     let staff_support = answer("staff_support", &sent.staff_support)?;
+    // Which question is unanswered, with its answers, in both languages.
+    let input = |question: fn(&'static RatingLabels) -> (&'static str, [&'static str; 3])| {
+        let (vi, vi_answers) = question(labels(Lang::Vi));
+        let (en, en_answers) = question(labels(Lang::En));
+        Failure::invalid(
+            "answer_required",
+            Msg::new(
+                format!(
+                    "Hãy chọn một câu trả lời cho “{vi}”: {}.",
+                    vi_answers.join("; ")
+                ),
+                format!("Choose an answer for “{en}”: {}.", en_answers.join("; ")),
+            ),
+        )
+    };
+    let desk_contacts = sent
+        .desk_contacts
+        .as_deref()
+        .map(str::trim)
+        .and_then(DeskContacts::parse)
+        .ok_or_else(|| input(|l| (l.desk_contacts, l.desk_contacts_answers)))?;
+    let agencies_contacted = sent
+        .agencies_contacted
+        .as_deref()
+        .map(str::trim)
+        .and_then(AgenciesContacted::parse)
+        .ok_or_else(|| input(|l| (l.agencies_contacted, l.agencies_contacted_answers)))?;
     let comment = sent
         .comment
         .map(|c| c.trim().to_owned())
@@ -318,8 +283,8 @@ async fn rate(
     if let Some(r) = existing {
         return Err(already_rated(site, &r));
     }
-    if !finished(&dossier) {
-        return Err(not_finished());
+    if !result_given(dossier.status) {
+        return Err(not_ratable(&dossier));
     }
     let procedure = crate::handling::procedure_at(
         state,
@@ -337,6 +302,8 @@ async fn rate(
         timeliness,
         staff_support,
         comment,
+        desk_contacts,
+        agencies_contacted,
         rater: format!("citizen:{}", who.subject),
         rated_at: Utc::now(),
     };
@@ -392,6 +359,8 @@ fn rating_json(lang: Lang, r: &Rating) -> Value {
         "convenience": answer(r.convenience),
         "timeliness": answer(r.timeliness),
         "staff_support": answer(r.staff_support),
+        "desk_contacts": r.desk_contacts.map(|a| json!({ "code": a.as_str(), "label": desk_label(l, a) })),
+        "agencies_contacted": r.agencies_contacted.map(|a| json!({ "code": a.as_str(), "label": agencies_label(l, a) })),
         "comment": r.comment,
         "rated_at": r.rated_at,
     })
@@ -414,7 +383,7 @@ async fn api_show(
         .map_err(|e| fail(e.into()))?;
     Ok(Json(json!({
         "dossier": dossier.code,
-        "may_rate": rating.is_none() && finished(&dossier),
+        "may_rate": rating.is_none() && result_given(dossier.status),
         "rating": rating.as_ref().map(|r| rating_json(site.lang, r)),
     })))
 }
@@ -442,6 +411,18 @@ async fn api_submit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_returned_result_or_a_refusal_may_be_rated() {
+        let ratable: Vec<DossierStatus> = DossierStatus::ALL
+            .into_iter()
+            .filter(|s| result_given(*s))
+            .collect();
+        assert_eq!(
+            ratable,
+            [DossierStatus::NotAccepted, DossierStatus::Returned]
+        );
+    }
 
     #[test]
     fn the_questions_are_named_as_the_api_keys() {

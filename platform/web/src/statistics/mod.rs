@@ -7,13 +7,19 @@
 //! `GET /thong-ke` on the Vietnamese host, `GET /statistics` on the English one (the other
 //! language's path is redirected to this host's), and `GET /api/v1/statistics` in JSON; all take
 //! `?from=YYYY-MM&to=YYYY-MM` (months in the tenant's time zone, both included; by default the
-//! current year). Nobody needs to sign in: the figures are public and personal data-free.
+//! current year). Nobody needs to sign in: the figures are public and personal data-free. Page
+//! and API share one rate limit per client (the public lookup's, `lookup_per_minute`).
 //!
-//! The counts are SQL aggregates grouped by procedure ([`motcua_store::ratings::dossier_counts`],
-//! [`motcua_store::ratings::rating_counts`]); a procedure's dossiers count for the division its
-//! procedure belongs to, a rating for the division stored with it. The page has a table per
-//! level — the accessible source — and server-rendered SVG bars beside it ([`chart`]), hidden
-//! from assistive technology. Nothing is cached.
+//! The counts are SQL aggregates grouped by procedure version
+//! ([`motcua_store::ratings::dossier_counts`]) and by procedure and division
+//! ([`motcua_store::ratings::rating_counts`]). Dossiers and ratings count for the same division:
+//! the one that handled the dossier, as the procedure version it was handled on names it (a
+//! rating stores that division when it is given). A procedure moved to another division thus
+//! leaves its past dossiers and ratings with the division that handled them; the procedure's own
+//! line shows the division it belongs to today. The counts of a tenant and period are cached for
+//! [`COUNTS_TTL`] (in the shared cache when there is one), so figures lag by that much at most.
+//! The page has a table per level — the accessible source — and server-rendered SVG bars beside
+//! it ([`chart`]), hidden from assistive technology.
 
 mod chart;
 mod labels;
@@ -33,6 +39,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
+use crate::client::ClientIp;
 use crate::error::{ApiError, Failure};
 use crate::host::Site;
 use crate::i18n::Msg;
@@ -254,16 +261,79 @@ struct Report {
     procedures: Vec<Line>,
 }
 
+/// How long the counts of a tenant and period are kept: the page is public and each view would
+/// otherwise aggregate the period's dossiers again.
+const COUNTS_TTL: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// The counts of a period, language-free, as cached: each version's dossier counts with the
+/// division that version names, and the ratings.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Counts {
+    dossiers: Vec<(DossierCounts, String)>,
+    ratings: Vec<RatingCounts>,
+}
+
+/// The cache key of the counts of `period` for the host's tenant.
+fn counts_key(site: &Site, period: Period) -> String {
+    format!(
+        "statistics:{}:{}:{}",
+        site.tenant.id.0,
+        period.from.timestamp(),
+        period.to.timestamp()
+    )
+}
+
+/// The division that handled the dossiers of `code`'s `version`: the one that version names.
+/// A version that cannot be read any more (logged) counts for the procedure's division today,
+/// or for none.
+async fn division_of(state: &AppState, site: &Site, code: &str, version: i32) -> String {
+    match crate::handling::procedure_at(state, site, code, version).await {
+        Ok(p) => p.file.info.division.to_string(),
+        Err(f) => {
+            tracing::warn!(error = ?f.message.en, procedure = code, version, "statistics: the division of a procedure version is unknown");
+            site.tenant
+                .procedure(code)
+                .map(|p| p.info().division.to_string())
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// The counts of `period` for the host's tenant, from the cache when they are there.
+async fn counts(state: &AppState, site: &Site, period: Period) -> Result<Counts, Failure> {
+    let key = counts_key(site, period);
+    if let Ok(Some(bytes)) = state.cache.get(&key).await
+        && let Ok(counts) = serde_json::from_slice::<Counts>(&bytes)
+    {
+        return Ok(counts);
+    }
+    let found = ratings::dossier_counts(&state.store, site.tenant.id, period).await?;
+    let mut dossiers = Vec::with_capacity(found.len());
+    for c in found {
+        let division = division_of(state, site, &c.procedure_code, c.procedure_version).await;
+        dossiers.push((c, division));
+    }
+    let counts = Counts {
+        dossiers,
+        ratings: ratings::rating_counts(&state.store, site.tenant.id, period).await?,
+    };
+    if let Ok(bytes) = serde_json::to_vec(&counts)
+        && let Err(e) = state.cache.set(&key, &bytes, COUNTS_TTL).await
+    {
+        tracing::warn!(error = %e, "statistics not cached");
+    }
+    Ok(counts)
+}
+
 /// Gathers the report of `period` for the host's tenant.
 async fn report(state: &AppState, site: &Site, period: Period) -> Result<Report, Failure> {
-    let dossiers = ratings::dossier_counts(&state.store, site.tenant.id, period).await?;
-    let given = ratings::rating_counts(&state.store, site.tenant.id, period).await?;
-    Ok(assemble(site, &dossiers, &given))
+    let counts = counts(state, site, period).await?;
+    Ok(assemble(site, &counts.dossiers, &counts.ratings))
 }
 
 /// Puts the counts together: every procedure of the tenant (and any other counted), and every
-/// division that owns one of them or was rated.
-fn assemble(site: &Site, dossiers: &[DossierCounts], given: &[RatingCounts]) -> Report {
+/// division that owns one of them, handled a dossier counted or was rated.
+fn assemble(site: &Site, dossiers: &[(DossierCounts, String)], given: &[RatingCounts]) -> Report {
     let lang = site.lang;
     let l = labels(lang);
     let mut procedures: BTreeMap<String, Line> = BTreeMap::new();
@@ -288,7 +358,7 @@ fn assemble(site: &Site, dossiers: &[DossierCounts], given: &[RatingCounts]) -> 
             ..Line::default()
         })
     }
-    for c in dossiers {
+    for (c, _) in dossiers {
         let line = procedure(&mut procedures, &c.procedure_code);
         line.received += c.received;
         line.received_online += c.received_online;
@@ -308,25 +378,34 @@ fn assemble(site: &Site, dossiers: &[DossierCounts], given: &[RatingCounts]) -> 
             crate::accountability::division_name(site, key)
         }
     };
-    for p in procedures.values() {
-        let key = p.division.clone().unwrap_or_default();
-        let line = divisions.entry(key.clone()).or_insert_with(|| Line {
-            name: division_name(&key),
-            key,
+    fn division<'m>(
+        all: &'m mut BTreeMap<String, Line>,
+        key: &str,
+        name: impl Fn(&str) -> String,
+    ) -> &'m mut Line {
+        all.entry(key.to_owned()).or_insert_with(|| Line {
+            name: name(key),
+            key: key.to_owned(),
             ..Line::default()
-        });
-        line.received += p.received;
-        line.received_online += p.received_online;
-        line.finished += p.finished;
-        line.on_time += p.on_time;
+        })
     }
-    // A rating counts for the division that handled the dossier, as stored with it.
+    // Every division owning a published procedure has a line, even with nothing counted.
+    for p in procedures.values() {
+        if let Some(key) = &p.division {
+            division(&mut divisions, key, division_name);
+        }
+    }
+    // Dossiers count for the division that handled them, as their procedure version names it;
+    // ratings for the same division, as stored with them.
+    for (c, key) in dossiers {
+        let line = division(&mut divisions, key, division_name);
+        line.received += c.received;
+        line.received_online += c.received_online;
+        line.finished += c.finished;
+        line.on_time += c.finished_on_time;
+    }
     for r in given {
-        let line = divisions.entry(r.division.clone()).or_insert_with(|| Line {
-            name: division_name(&r.division),
-            key: r.division.clone(),
-            ..Line::default()
-        });
+        let line = division(&mut divisions, &r.division, division_name);
         line.ratings += r.ratings;
         line.satisfied += r.satisfied;
     }
@@ -423,11 +502,19 @@ struct StatisticsPage {
     levels: Vec<Level>,
 }
 
+/// Counts one view of the statistics, page or API, against the client's limit.
+async fn limit(state: &AppState, client: &ClientIp) -> Result<(), Failure> {
+    state
+        .rate_limit("statistics", client, state.config.lookup_per_minute)
+        .await
+}
+
 /// `GET /thong-ke` (`/statistics`).
 async fn page(
     State(state): State<AppState>,
     site: Site,
     headers: HeaderMap,
+    client: ClientIp,
     OriginalUri(uri): OriginalUri,
     Query(query): Query<PeriodQuery>,
 ) -> Response {
@@ -446,6 +533,9 @@ async fn page(
         return Redirect::permanent(&target).into_response();
     }
     let fail = |f: Failure| crate::accounts::pages::failure(&state, &site, &headers, f);
+    if let Err(f) = limit(&state, &client).await {
+        return fail(f);
+    }
     let asked = match asked(&site, &query, Utc::now()) {
         Ok(a) => a,
         Err(f) => return fail(f),
@@ -505,9 +595,11 @@ async fn page(
 async fn api(
     State(state): State<AppState>,
     site: Site,
+    client: ClientIp,
     Query(query): Query<PeriodQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let fail = |f: Failure| ApiError(site.lang, f);
+    limit(&state, &client).await.map_err(fail)?;
     let asked = asked(&site, &query, Utc::now()).map_err(fail)?;
     let report = report(&state, &site, asked.period).await.map_err(fail)?;
     Ok(Json(json!({

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use chrono::Utc;
 use futures_util::StreamExt;
 use motcua_store::attachments::{self, NewUpload};
-use motcua_store::blobs::{BlobError, BlobWriter};
+use motcua_store::blobs::{BlobError, BlobWriter, Staged};
 use motcua_workflow::attachments::{FileType, Rules, SNIFF_BYTES};
 
 use crate::AppState;
@@ -125,14 +125,33 @@ pub(super) struct Target<'a> {
     pub(super) rules: Rules,
 }
 
+/// A file checked and staged, not yet an upload: [`Target::record`] makes it one, or
+/// [`Target::discard`] lets it go (staged bytes never recorded are swept in any case).
+pub(crate) struct Staging {
+    staged: Staged,
+    new: NewUpload,
+    limit: u64,
+}
+
 impl Target<'_> {
     /// Checks the type from the first bytes, streams the file to the blob store within the
     /// size limit, and records the upload.
     pub(super) async fn ingest(
         &self,
-        mut chunks: impl futures_util::Stream<Item = Result<Bytes, Failure>> + Unpin,
+        chunks: impl futures_util::Stream<Item = Result<Bytes, Failure>> + Unpin,
         name: Option<String>,
     ) -> Result<attachments::Upload, Failure> {
+        let staging = self.stage(chunks, name).await?;
+        record(self.state, staging).await
+    }
+
+    /// Checks the type from the first bytes and streams the file to the blob store's staging
+    /// area within the size limit, without recording anything.
+    pub(super) async fn stage(
+        &self,
+        mut chunks: impl futures_util::Stream<Item = Result<Bytes, Failure>> + Unpin,
+        name: Option<String>,
+    ) -> Result<Staging, Failure> {
         let limit = self.rules.max_file_size;
         let mut head = Vec::new();
         let mut rest = None;
@@ -186,12 +205,28 @@ impl Target<'_> {
                 + chrono::Duration::from_std(self.state.config.upload_ttl)
                     .unwrap_or(chrono::Duration::days(1)),
         };
-        attachments::record_upload(&self.state.store, blobs, staged, &new)
-            .await
-            .map_err(|e| match e {
-                attachments::AttachmentError::Store(e) => Failure::from(e),
-                attachments::AttachmentError::Blob(e) => blob_failure(e, limit),
-            })
+        Ok(Staging { staged, new, limit })
+    }
+}
+
+/// Records a staged file as an upload.
+pub(super) async fn record(
+    state: &AppState,
+    staging: Staging,
+) -> Result<attachments::Upload, Failure> {
+    let Staging { staged, new, limit } = staging;
+    attachments::record_upload(&state.store, &state.blobs, staged, &new)
+        .await
+        .map_err(|e| match e {
+            attachments::AttachmentError::Store(e) => Failure::from(e),
+            attachments::AttachmentError::Blob(e) => blob_failure(e, limit),
+        })
+}
+
+/// Lets a staged file go; a failure only leaves it to the sweep.
+pub(super) async fn discard(state: &AppState, staging: Staging) {
+    if let Err(e) = state.blobs.discard(staging.staged).await {
+        tracing::warn!(error = %e, "a staged file was not discarded; the sweep will");
     }
 }
 

@@ -22,6 +22,7 @@ use futures_util::StreamExt;
 use motcua_workflow::attachments::Rules;
 use serde_json::json;
 
+pub(crate) use self::ingest::Staging;
 use self::ingest::{Target, multipart_failure, too_large, unreadable};
 use crate::AppState;
 use crate::error::{ApiError, Failure};
@@ -74,6 +75,45 @@ pub(crate) async fn store_part(
     };
     let chunks = std::pin::pin!(part.map(|c| c.map_err(multipart_failure)));
     target.ingest(chunks, name).await
+}
+
+/// Checks one file part like [`store_part`] and stages it, recording nothing: a form that checks
+/// its other fields first records it with [`record_staged`] only once they pass, or lets it go
+/// with [`discard_staged`].
+pub(crate) async fn stage_part(
+    state: &AppState,
+    site: &Site,
+    owner: String,
+    procedure: String,
+    rules: Rules,
+    part: axum::extract::multipart::Field<'_>,
+) -> Result<Staging, Failure> {
+    let name = part.file_name().map(str::to_owned);
+    let target = Target {
+        state,
+        site,
+        owner,
+        procedure,
+        rules,
+    };
+    let chunks = std::pin::pin!(part.map(|c| c.map_err(multipart_failure)));
+    target.stage(chunks, name).await
+}
+
+/// Records a file staged by [`stage_part`] as an upload (of the owner and procedure it was
+/// staged for).
+pub(crate) async fn record_staged(
+    state: &AppState,
+    staging: Staging,
+) -> Result<motcua_store::attachments::Upload, Failure> {
+    ingest::record(state, staging).await
+}
+
+/// Lets files staged by [`stage_part`] go.
+pub(crate) async fn discard_staged(state: &AppState, staged: Vec<Staging>) {
+    for s in staged {
+        ingest::discard(state, s).await;
+    }
 }
 
 pub(crate) fn is_multipart(headers: &HeaderMap) -> bool {

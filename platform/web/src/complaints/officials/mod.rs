@@ -7,13 +7,17 @@
 //! - `GET /api/v1/onestop/complaints/{code}`;
 //! - `POST .../{code}/forward` `{"division", "reason", "expected_version"?}`: allowed until
 //!   [`super::FORWARD`] after receipt (later: 422 `forward_too_late`, naming the deadline);
+//!   the division it goes to may forward it on until [`super::FORWARD`] after the forwarding;
 //! - `POST .../{code}/answer` `{"text", "publish", "expected_version"?}`;
+//! - `POST .../{code}/close` `{"expected_version"?}` (or no body): ends its handling, answered or
+//!   not (a duplicate, a withdrawn one), recording who closed it and when;
 //! - `GET .../{code}/files/{sha256}`: a file the sender attached, as a download.
 //!
 //! Who may: the guard's `feedback:view` in the complaint's division to see it, `feedback:answer`
-//! there to forward or answer it (another division's complaint: 403). An action naming the
-//! version the official saw is refused with 409 when someone acted meanwhile; answering twice is
-//! 409 whatever the version.
+//! there to forward, answer or close it (another division's complaint: 403). An action naming
+//! the version the official saw is refused with 409 when someone acted meanwhile; answering or
+//! forwarding an answered complaint, and any action on a closed one, is 409 whatever the
+//! version.
 
 pub(crate) mod pages;
 
@@ -26,7 +30,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use motcua_authz::{Action, Object, Permission};
-use motcua_store::complaints::{self, ActError, Answer, Change, Complaint, Forward, ListQuery};
+use motcua_store::complaints::{
+    self, ActError, Answer, Change, Closing, Complaint, Forward, ListQuery,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -178,16 +184,20 @@ pub(crate) struct Can {
     pub forward: bool,
     /// Answer it.
     pub answer: bool,
+    /// Close it.
+    pub close: bool,
 }
 
 /// What `guard`'s caller may do to `c` at `now`.
 pub(crate) fn can(guard: &Guard, c: &Complaint, now: DateTime<Utc>) -> Can {
-    if !may(guard, Action::Answer, &c.division) || c.answer.is_some() || c.status == "closed" {
+    if !may(guard, Action::Answer, &c.division) || c.status == "closed" {
         return Can::default();
     }
+    let open = c.answer.is_none();
     Can {
-        forward: now <= c.forward_by,
-        answer: true,
+        forward: open && now <= c.forward_by,
+        answer: open,
+        close: true,
     }
 }
 
@@ -238,6 +248,11 @@ pub(crate) fn view(
     if let Some(a) = &c.answer {
         v["answer"]["by"] = json!(name(&a.by));
     }
+    v["closed"] = json!(
+        c.closed
+            .as_ref()
+            .map(|k| json!({ "at": k.at, "by": name(&k.by) }))
+    );
     v["can"] = json!(can(guard, c, now));
     v
 }
@@ -332,6 +347,8 @@ pub(crate) enum Act {
         /// Whether to publish it.
         publish: bool,
     },
+    /// Close it.
+    Close,
 }
 
 fn required(text: &str, vi: &str, en: &str) -> Result<String, Failure> {
@@ -354,6 +371,17 @@ fn required(text: &str, vi: &str, en: &str) -> Result<String, Failure> {
     Ok(t.to_owned())
 }
 
+fn closed_already() -> Failure {
+    Failure::new(
+        StatusCode::CONFLICT,
+        "already_closed",
+        Msg::new(
+            "Phản ánh, kiến nghị này đã kết thúc xử lý; không thể thao tác thêm.",
+            "This complaint is closed; nothing more can be done.",
+        ),
+    )
+}
+
 fn answered_already() -> Failure {
     Failure::new(
         StatusCode::CONFLICT,
@@ -374,7 +402,10 @@ fn decide(
     now: DateTime<Utc>,
 ) -> Result<Change, Failure> {
     let site = &guard.site;
-    if c.answer.is_some() || c.status == "closed" {
+    if c.status == "closed" {
+        return Err(closed_already());
+    }
+    if c.answer.is_some() && *act != Act::Close {
         return Err(answered_already());
     }
     match act {
@@ -385,10 +416,10 @@ fn decide(
                     "forward_too_late",
                     Msg::new(
                         format!(
-                            "Đã quá thời hạn chuyển phản ánh, kiến nghị đến cơ quan có thẩm quyền (5 ngày làm việc kể từ ngày tiếp nhận, đến {at}). Đơn vị đang giữ phải trả lời."
+                            "Đã quá thời hạn chuyển phản ánh, kiến nghị đến cơ quan có thẩm quyền (5 ngày làm việc kể từ khi đơn vị tiếp nhận hoặc được chuyển đến, đến {at}). Đơn vị đang giữ phải trả lời."
                         ),
                         format!(
-                            "The time to forward this complaint to the competent division (5 working days from receipt, until {at}) is over. The division holding it must answer it."
+                            "The time to forward this complaint to the competent division (5 working days from its receipt or its forwarding here, until {at}) is over. The division holding it must answer it."
                         ),
                     ),
                 ));
@@ -416,13 +447,17 @@ fn decide(
                 ));
             }
             let reason = required(reason, "lý do chuyển", "reason for forwarding")?;
-            Ok(Change::Forward(Forward {
-                from: c.division.clone(),
-                to: to.key.to_string(),
-                reason,
-                at: now,
-                by: actor.to_owned(),
-            }))
+            Ok(Change::Forward {
+                forward: Forward {
+                    from: c.division.clone(),
+                    to: to.key.to_string(),
+                    reason,
+                    at: now,
+                    by: actor.to_owned(),
+                },
+                // The receiving division's own window, from the forwarding.
+                forward_by: super::forward_window(&site.tenant.calendar, now),
+            })
         }
         Act::Answer { text, publish } => {
             let text = required(text, "nội dung trả lời", "answer")?;
@@ -435,6 +470,10 @@ fn decide(
                 publish: *publish,
             })
         }
+        Act::Close => Ok(Change::Close(Closing {
+            by: actor.to_owned(),
+            at: now,
+        })),
     }
 }
 
@@ -572,4 +611,28 @@ pub(crate) async fn answer(
         publish: body.publish,
     };
     respond(&state, &guard, &c, body.expected_version, act).await
+}
+
+/// The body of `POST .../close` (all of it optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CloseBody {
+    #[serde(default)]
+    expected_version: Option<i64>,
+}
+
+/// `POST /api/v1/onestop/complaints/{code}/close`.
+pub(crate) async fn close(
+    State(state): State<AppState>,
+    guard: Guard,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let c = acting(&state, &guard, &code).await?;
+    let body: CloseBody = if body.iter().all(u8::is_ascii_whitespace) {
+        CloseBody::default()
+    } else {
+        crate::api::json_body(guard.site.lang, &body)?
+    };
+    respond(&state, &guard, &c, body.expected_version, Act::Close).await
 }

@@ -3,8 +3,8 @@
 //! - `GET /phan-anh`: the complaints of the official's divisions, the answer due soonest first,
 //!   overdue ones marked in words (not by colour alone), with a GET filter form whose fields are
 //!   the JSON API's query parameters;
-//! - `GET /phan-anh/{code}`: one complaint, with the forms to forward and to answer it when the
-//!   official may;
+//! - `GET /phan-anh/{code}`: one complaint, with the forms to forward, answer and close it when
+//!   the official may (closing asks nothing but the button: it is recorded with who and when);
 //! - `POST /phan-anh/{code}/thao-tac`: a form, run through [`super::run`] like the API.
 //!   Accepted: 303 back with a fixed `?ok=` code; refused: the page as the complaint now stands,
 //!   the refusal above it, what was typed given back.
@@ -71,6 +71,7 @@ pub(crate) async fn list(
             Opt::new("received", "Mới tiếp nhận", status),
             Opt::new("forwarded", "Được chuyển đến", status),
             Opt::new("answered", "Đã trả lời", status),
+            Opt::new("closed", status_label("closed", site.lang), status),
         ];
         let overdue_only = params.overdue.unwrap_or(false);
         let mut template = ListTemplate {
@@ -147,12 +148,36 @@ struct ComplaintTemplate {
     files: Vec<(String, String)>,
     forwards: Vec<String>,
     answer: Option<(String, String)>,
+    /// When and by whom it was closed.
+    closed: Option<String>,
+    /// The close form's words.
+    close: CloseWords,
     can: Can,
     /// Where it may be forwarded: every other division.
     divisions: Vec<Opt>,
     retained: Retained,
     ok: Option<&'static str>,
     error: Option<String>,
+}
+
+/// The words of the close form, in the host's language.
+struct CloseWords {
+    title: &'static str,
+    hint: &'static str,
+    button: &'static str,
+    closed: &'static str,
+}
+
+fn close_words(lang: motcua_core::lang::Lang) -> CloseWords {
+    CloseWords {
+        title: lang.pick("Kết thúc xử lý", "Close"),
+        hint: lang.pick(
+            "Kết thúc khi đã trả lời xong, hoặc khi không cần xử lý tiếp (trùng lặp, người gửi rút lại). Sau khi kết thúc, không thể trả lời hay chuyển phản ánh, kiến nghị này nữa.",
+            "Close it once answered, or when nothing more is to be done (a duplicate, withdrawn by its sender). A closed complaint can no longer be answered or forwarded.",
+        ),
+        button: lang.pick("Kết thúc xử lý", "Close the complaint"),
+        closed: lang.pick("Đã kết thúc xử lý", "Closed"),
+    }
 }
 
 /// The complaint page, with `ok` or `error` above it and `retained` back in its forms,
@@ -250,6 +275,11 @@ async fn render(
                 a.text.clone(),
             )
         }),
+        closed: c
+            .closed
+            .as_ref()
+            .map(|k| format!("{} — {}", local_time(site, k.at), name(&k.by))),
+        close: close_words(site.lang),
         can,
         divisions,
         retained,
@@ -266,12 +296,16 @@ struct PageQuery {
     ok: Option<String>,
 }
 
-fn flash(code: &str) -> Option<&'static str> {
+fn flash(code: &str, lang: motcua_core::lang::Lang) -> Option<&'static str> {
     match code {
         "forward" => Some("Đã chuyển phản ánh, kiến nghị đến đơn vị có thẩm quyền."),
         "answer" => Some(
             "Đã ghi nhận nội dung trả lời; người gửi xem được bằng mã số trên Cổng Dịch vụ công.",
         ),
+        "close" => Some(lang.pick(
+            "Đã kết thúc xử lý phản ánh, kiến nghị.",
+            "The complaint is closed.",
+        )),
         _ => None,
     }
 }
@@ -292,7 +326,7 @@ pub(crate) async fn show(
             .ok()
             .and_then(|q| q.0.ok)
             .as_deref()
-            .and_then(flash);
+            .and_then(|ok| flash(ok, site.lang));
         render(
             &state,
             &guard,
@@ -345,6 +379,7 @@ pub(crate) async fn act(
                 },
                 "answer",
             )),
+            "close" => Some((Act::Close, "close")),
             _ => None,
         };
         let (status, message) = match (parsed, version) {
