@@ -271,6 +271,20 @@ async fn every_procedure_page_shows_every_component(backend: Backend) {
                         if let Some(t) = &d.template {
                             has(t, "a template form");
                         }
+                        if let Some(f) = &d.template_file {
+                            let href = match lang {
+                                Lang::Vi => format!("/thu-tuc/{code}/mau/{}", f.file_name()),
+                                Lang::En => {
+                                    format!("/procedures/{code}/templates/{}", f.file_name())
+                                }
+                            };
+                            assert!(
+                                r.body.contains(&format!("<a href=\"{href}\" download>")),
+                                "a template's link on {host}{path}"
+                            );
+                            let file = app.get(&host, &href).await;
+                            assert_eq!(file.status, StatusCode::OK, "{host}{href}");
+                        }
                     }
                     if case.documents.iter().any(|d| d.optional) {
                         has(lang.pick("không bắt buộc", "optional"), "optional");
@@ -347,14 +361,18 @@ async fn fees_amounts_and_the_catalogue_links_read_in_each_language(backend: Bac
     let r = app.get(VI, "/thu-tuc/2.000488").await;
     assert!(r.body.contains("200.000 đồng"));
     assert!(r.body.contains("Bản chính"));
-    assert!(r.body.contains("Mẫu đơn, tờ khai: Mẫu số 03/2013/TT-LLTP"));
+    assert!(r.body.contains(
+        "Mẫu đơn, tờ khai: <a href=\"/thu-tuc/2.000488/mau/to-khai-ly-lich-tu-phap-mau-03.pdf\" download>Mẫu số 03/2013/TT-LLTP</a> (PDF)"
+    ));
     assert!(
         r.body.contains("href=\"/thu-tuc?sector=G15-LL01\""),
         "the sector leads to the catalogue"
     );
     let r = app.get(EN, "/procedures/2.000488").await;
     assert!(r.body.contains("200,000 VND"));
-    assert!(r.body.contains("Template form: Mẫu số 03/2013/TT-LLTP"));
+    assert!(r.body.contains(
+        "Template form: <a href=\"/procedures/2.000488/templates/to-khai-ly-lich-tu-phap-mau-03.pdf\" download>Mẫu số 03/2013/TT-LLTP</a> (PDF)"
+    ));
     assert!(r.body.contains("2 copies"));
     // The catalogue links to each procedure, and the switch keeps the search.
     let r = app.get(VI, "/thu-tuc?q=ly+lich").await;
@@ -472,7 +490,109 @@ async fn home_catalogue_and_procedure_pages_weigh_under_100_kb(backend: Backend)
     }
 }
 
+/// HCMC's birth registration declaration, as shipped in the tenant directory.
+const BIRTH: &str = "1.001193";
+const BIRTH_FORM: &str = "to-khai-dang-ky-khai-sinh.pdf";
+
+async fn template_forms_download_from_the_procedure_page(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let file = std::fs::read(
+        motcua_tests::repo_root().join(format!("tenants/hochiminhcity/templates/{BIRTH_FORM}")),
+    )
+    .unwrap();
+    for (host, page, link, label) in [
+        (
+            HCM_VI,
+            format!("/thu-tuc/{BIRTH}"),
+            format!("/thu-tuc/{BIRTH}/mau/{BIRTH_FORM}"),
+            "Mẫu đơn, tờ khai: <a href=",
+        ),
+        (
+            HCM_EN,
+            format!("/procedures/{BIRTH}"),
+            format!("/procedures/{BIRTH}/templates/{BIRTH_FORM}"),
+            "Template form: <a href=",
+        ),
+    ] {
+        let r = app.get(host, &page).await;
+        assert!(r.body.contains(label), "{host}{page}");
+        assert!(
+            r.body.contains(&format!(
+                "<a href=\"{link}\" download>Tờ khai đăng ký khai sinh (Thông tư 04/2020/TT-BTP)</a> (PDF)"
+            )),
+            "the link on {host}{page}"
+        );
+        let r = app.get(host, &link).await;
+        assert_eq!(r.status, StatusCode::OK, "{host}{link}");
+        assert_eq!(r.header("content-type"), Some("application/pdf"));
+        assert_eq!(
+            r.header("content-disposition"),
+            Some(&*format!(
+                "attachment; filename=\"{BIRTH_FORM}\"; filename*=UTF-8''{BIRTH_FORM}"
+            ))
+        );
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(r.header("content-length"), Some(&*file.len().to_string()));
+        assert_eq!(
+            r.body,
+            String::from_utf8_lossy(&file),
+            "the file as shipped"
+        );
+        // Revalidated by its content hash.
+        let etag = r.header("etag").expect("an ETag").to_owned();
+        let again = app
+            .send(
+                axum::http::Request::get(&link)
+                    .header("host", host)
+                    .header("if-none-match", &etag)
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+        assert!(again.body.is_empty());
+    }
+    // Listed by the API, with where to download it.
+    let r = app
+        .get(HCM_EN, &format!("/api/v1/procedures/{BIRTH}"))
+        .await;
+    assert_eq!(
+        r.json()["template_forms"],
+        serde_json::json!([{
+            "case": "dung-han", "document": "TK", "file": BIRTH_FORM, "format": "PDF",
+            "href": format!("/procedures/{BIRTH}/templates/{BIRTH_FORM}"),
+        }])
+    );
+    // Only files the procedure names, of this tenant: nothing else is reachable.
+    for (host, path) in [
+        (HCM_VI, format!("/thu-tuc/{BIRTH}/mau/other.pdf")),
+        (HCM_VI, format!("/thu-tuc/{BIRTH}/mau/..%2Ftenant.yaml")),
+        (HCM_VI, format!("/thu-tuc/{BIRTH}/mau/%2E%2E%2Flogo.svg")),
+        (HCM_VI, format!("/thu-tuc/1.000000/mau/{BIRTH_FORM}")),
+        // Thanh Hóa's own procedures name no such file.
+        (VI, format!("/thu-tuc/1.001193/mau/{BIRTH_FORM}")),
+        // Nor does Ho Chi Minh City's procedure list name Thanh Hóa's files.
+        (
+            HCM_VI,
+            "/thu-tuc/2.000488/mau/to-khai-ly-lich-tu-phap-mau-04.pdf".to_owned(),
+        ),
+    ] {
+        let r = app.get(host, &path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{host}{path}");
+        assert!(!r.body.starts_with("%PDF"), "{host}{path}");
+    }
+    let r = app
+        .get(
+            VI,
+            "/thu-tuc/2.000488/mau/to-khai-ly-lich-tu-phap-mau-04.pdf",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "Thanh Hóa's own form");
+    assert!(r.body.starts_with("%PDF-"));
+}
+
 backend_tests!(
+    template_forms_download_from_the_procedure_page,
     search_ignores_diacritics_and_case_and_ranks_the_name_first,
     empty_results_say_so_and_offer_to_clear_the_filters,
     facets_count_and_filter_by_sector_agency_and_level,

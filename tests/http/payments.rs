@@ -786,7 +786,11 @@ async fn the_fee_is_the_dossiers_version_and_case_without_conditional_lines(back
     assert!(r.body.contains("not charged online"), "{}", r.body);
 
     publish_version_2(&app).await;
-    // Pinned to version 1, the dossier pays version 1's fee, not the current one.
+    // Pinned to version 1, the dossier's receipt lists version 1's fees...
+    let r = get(&app, Some(&owner), VI, &receipt(Lang::Vi, &code)).await;
+    assert!(r.body.contains("200.000 đồng"), "{}", r.body);
+    assert!(!r.body.contains("300.000 đồng"), "{}", r.body);
+    // ... and it pays version 1's fee, not the current one.
     let page = start(&app, &owner, &code).await;
     assert!(page.contains("amount=200000"), "{page}");
     assert_eq!(stored(&app, id).await[0].amount, 200_000);

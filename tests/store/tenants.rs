@@ -1,6 +1,6 @@
 //! Applying tenant directories: plans, idempotence, changes, export, host clashes.
 
-use motcua_core::tenant::TenantBundle;
+use motcua_core::tenant::{Template, TenantBundle};
 use motcua_store::StoreError;
 use motcua_store::tenants::{self, Change};
 use motcua_tests::{Backend, TestDb, backend_tests, demo_bundle, demo_bundles};
@@ -178,7 +178,146 @@ async fn every_demo_tenant_applies(backend: Backend) {
     );
 }
 
+const LLTP_03: &str = "templates/to-khai-ly-lich-tu-phap-mau-03.pdf";
+const LLTP_04: &str = "templates/to-khai-ly-lich-tu-phap-mau-04.pdf";
+const LAND: &str = "templates/don-dang-ky-dat-dai-mau-04-dk.pdf";
+
+/// `bundle`'s files rebuilt, with the template forms given.
+fn with_templates(
+    bundle: &TenantBundle,
+    procedures: Vec<motcua_core::tenant::SourceFile>,
+    templates: Vec<Template>,
+) -> Result<TenantBundle, motcua_core::diagnostic::Diagnostics> {
+    TenantBundle::from_files(
+        None,
+        bundle.manifest_file.text.clone(),
+        procedures,
+        bundle.logo.as_ref().map(|l| l.bytes.clone()),
+    )?
+    .with_templates(templates)
+}
+
+async fn template_forms_are_stored_replaced_removed_and_exported(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let bundle = demo_bundle("thanhhoa");
+    let templates = bundle.templates.clone().expect("read from the directory");
+    let paths: Vec<&str> = templates.iter().map(|t| t.file.path()).collect();
+    assert_eq!(paths, [LAND, LLTP_03, LLTP_04], "each file once, sorted");
+
+    let plan = tenants::apply(&db.store, &bundle).await.unwrap();
+    for path in paths {
+        assert!(
+            plan.changes.contains(&Change::SetTemplate(path.into())),
+            "{plan}"
+        );
+    }
+    let id = tenants::load(&db.store, "thanhhoa")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let stored = tenants::template(&db.store, id, LLTP_03)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.media_type, "application/pdf");
+    assert_eq!(
+        Some(&stored.bytes),
+        templates
+            .iter()
+            .find(|t| t.file.path() == LLTP_03)
+            .map(|t| &t.bytes)
+    );
+    assert!(
+        tenants::template(&db.store, id, "tenant.yaml")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // A tenant loaded to serve leaves its templates alone when applied again.
+    let serving = tenants::load(&db.store, "thanhhoa").await.unwrap().unwrap();
+    assert!(serving.bundle.templates.is_none());
+    assert!(
+        tenants::plan(&db.store, &serving.bundle)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A changed file is one change.
+    let procedures: Vec<_> = bundle.procedures.iter().map(|p| p.file.clone()).collect();
+    let mut changed = templates.clone();
+    changed[1].bytes.extend_from_slice(b"\n% revised\n");
+    let revised = with_templates(&bundle, procedures.clone(), changed.clone()).unwrap();
+    let plan = tenants::apply(&db.store, &revised).await.unwrap();
+    assert_eq!(plan.changes, vec![Change::SetTemplate(LLTP_03.into())]);
+    let stored = tenants::template(&db.store, id, LLTP_03)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.bytes, changed[1].bytes);
+
+    // Exported and read back, the files are the same.
+    let out = tempfile::tempdir().unwrap();
+    let exported = tenants::load_with_templates(&db.store, "thanhhoa")
+        .await
+        .unwrap()
+        .unwrap();
+    motcua::tenant_dir::write(&exported.bundle, &out.path().join("thanhhoa")).unwrap();
+    let back = motcua::tenant_dir::read(&out.path().join("thanhhoa")).unwrap();
+    assert_eq!(back.templates, revised.templates);
+
+    // A file no procedure names any more is removed.
+    let unnamed: Vec<_> = procedures
+        .iter()
+        .map(|f| {
+            let mut f = f.clone();
+            f.text = f
+                .text
+                .lines()
+                .filter(|l| !l.contains("template_file: templates/to-khai-ly-lich-tu-phap"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            f
+        })
+        .collect();
+    let fewer = with_templates(&bundle, unnamed, changed).unwrap();
+    let plan = tenants::apply(&db.store, &fewer).await.unwrap();
+    assert!(
+        plan.changes
+            .contains(&Change::RemoveTemplate(LLTP_03.into())),
+        "{plan}"
+    );
+    assert!(
+        plan.changes
+            .contains(&Change::RemoveTemplate(LLTP_04.into())),
+        "{plan}"
+    );
+    assert!(
+        tenants::template(&db.store, id, LLTP_03)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        tenants::template(&db.store, id, LAND)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // A missing file is refused where it is named, before anything is stored.
+    let err = with_templates(&bundle, procedures, Vec::new())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("procedures/cap-phieu-ly-lich-tu-phap.yaml:48:26: error: the template form `templates/to-khai-ly-lich-tu-phap-mau-03.pdf` is missing"),
+        "{err}"
+    );
+}
+
 backend_tests!(
+    template_forms_are_stored_replaced_removed_and_exported,
     applying_is_idempotent_and_shows_the_plan_first,
     changes_are_planned_precisely,
     a_division_dropped_from_the_manifest_is_kept_inactive,

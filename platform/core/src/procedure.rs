@@ -15,10 +15,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{WorkingCalendar, WorkingDuration};
 use crate::codes::{CodeError, SectorCode, string_serde};
-use crate::diagnostic::{Diagnostics, Report, Spanned, did_you_mean, parse_yaml};
+use crate::diagnostic::{At, Diagnostics, Report, Spanned, did_you_mean, parse_yaml};
 use crate::dossier::{ApplicantKind, Channel};
 use crate::lang::Text;
-use crate::tenant::{Key, TenantManifest};
+use crate::tenant::{Key, TemplateFile, TenantManifest};
 
 /// A national procedure code: a digit, a dot and six digits, e.g. `1.001193`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -221,6 +221,10 @@ pub struct RequiredDocument {
     /// The name of a template form (mẫu đơn, tờ khai), when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+    /// The template form's file in the tenant directory (`templates/to-khai.pdf`), which
+    /// applicants download from the procedure's page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_file: Option<At<TemplateFile>>,
 }
 
 fn one() -> u32 {

@@ -330,7 +330,7 @@ async fn tenant(config: &Config, cmd: TenantCommand) -> anyhow::Result<ExitCode>
         }
         TenantCommand::Export { slug, out: dir } => {
             let store = ready_store(config).await?;
-            let Some(stored) = tenants::load(&store, &slug).await? else {
+            let Some(stored) = tenants::load_with_templates(&store, &slug).await? else {
                 bail!("no tenant `{slug}` in the database (see `motcua tenant list`)");
             };
             let dir = dir.unwrap_or_else(|| PathBuf::from("export").join(&slug));

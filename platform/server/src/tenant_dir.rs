@@ -1,4 +1,5 @@
-//! Reading a tenant directory from disk: `tenant.yaml`, `procedures/*.yaml` and the logo.
+//! Reading a tenant directory from disk: `tenant.yaml`, `procedures/*.yaml`, the logo and the
+//! template forms that the procedures name (`templates/`).
 //!
 //! Files are size-limited before they are read (a manifest is text a person writes; a huge file
 //! is a mistake or an attack) and diagnostics name files by the path the user gave.
@@ -8,7 +9,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use motcua_core::diagnostic::Diagnostics;
 use motcua_core::tenant::{
-    MANIFEST_FILE, MAX_LOGO_BYTES, PROCEDURES_DIR, SourceFile, TenantBundle,
+    MANIFEST_FILE, MAX_LOGO_BYTES, MAX_TEMPLATE_BYTES, PROCEDURES_DIR, SourceFile, TEMPLATES_DIR,
+    Template, TenantBundle,
 };
 
 /// The largest YAML file read.
@@ -92,6 +94,18 @@ pub fn read(dir: &Path) -> Result<TenantBundle, DirError> {
     };
     let bundle = TenantBundle::from_files(dir_name.as_deref(), manifest, procedures, logo)
         .map_err(in_dir)?;
+    // The template forms the procedures name; a missing one is reported where it is named.
+    let mut templates: Vec<Template> = Vec::new();
+    for (_, named) in bundle.template_files() {
+        let path = dir.join(named.path());
+        if path.is_file() && !templates.iter().any(|t| t.file == named.value) {
+            templates.push(Template {
+                file: named.value.clone(),
+                bytes: read_limited(&path, MAX_TEMPLATE_BYTES as u64)?,
+            });
+        }
+    }
+    let bundle = bundle.with_templates(templates).map_err(in_dir)?;
     // Beyond the public information: every procedure's e-form and workflow, all problems at once.
     let problems: Vec<_> = bundle
         .procedures
@@ -148,6 +162,13 @@ pub fn write(bundle: &TenantBundle, out: &Path) -> anyhow::Result<()> {
     }
     if let Some(logo) = &bundle.logo {
         std::fs::write(out.join(&logo.file), &logo.bytes)?;
+    }
+    let templates = bundle.templates.as_deref().unwrap_or_default();
+    if !templates.is_empty() {
+        std::fs::create_dir_all(out.join(TEMPLATES_DIR))?;
+    }
+    for t in templates {
+        std::fs::write(out.join(t.file.path()), &t.bytes)?;
     }
     Ok(())
 }

@@ -135,6 +135,14 @@ fn apply_is_idempotent_and_export_gives_back_the_files() {
             std::fs::read(exported.join("procedures").join(entry.file_name())).unwrap()
         );
     }
+    // With the template forms its procedures name.
+    for entry in std::fs::read_dir(repo().join("tenants/botuphap/templates")).unwrap() {
+        let entry = entry.unwrap();
+        assert_eq!(
+            std::fs::read(entry.path()).unwrap(),
+            std::fs::read(exported.join("templates").join(entry.file_name())).unwrap()
+        );
+    }
     // And the export is itself a valid tenant directory.
     let o = motcua(
         tmp.path(),

@@ -142,3 +142,71 @@ fn procedure_codes_round_trip() {
         assert!(s.parse::<ProcedureCode>().is_err(), "{s}");
     }
 }
+
+#[test]
+fn template_files_are_checked_where_they_are_named() {
+    use crate::tenant::{SourceFile, Template, TenantBundle};
+
+    let tenant_text = crate::tenant::manifest_tests_valid();
+    let with_file = BIRTH.replace(
+        "          template: Mẫu TP/HT-2020-KS.1\n",
+        "          template: Mẫu TP/HT-2020-KS.1\n          template_file: templates/to-khai.pdf\n",
+    );
+    let bundle = |text: &str| {
+        TenantBundle::from_files(
+            None,
+            tenant_text.to_owned(),
+            vec![SourceFile {
+                path: "procedures/birth.yaml".into(),
+                text: text.to_owned(),
+            }],
+            Some(b"<svg xmlns='http://www.w3.org/2000/svg'/>".to_vec()),
+        )
+    };
+    let file: crate::tenant::TemplateFile = "templates/to-khai.pdf".parse().unwrap();
+    let pdf = |bytes: &[u8]| Template {
+        file: file.clone(),
+        bytes: bytes.to_vec(),
+    };
+    let unused = Template {
+        file: "templates/other.pdf".parse().unwrap(),
+        bytes: b"%PDF-1.4".to_vec(),
+    };
+
+    let ok = bundle(&with_file)
+        .unwrap()
+        .with_templates(vec![unused.clone(), pdf(b"%PDF-1.7 form")])
+        .unwrap();
+    assert_eq!(
+        ok.templates,
+        Some(vec![pdf(b"%PDF-1.7 form")]),
+        "unnamed files are left out"
+    );
+
+    let missing = bundle(&with_file)
+        .unwrap()
+        .with_templates(vec![unused])
+        .unwrap_err();
+    assert_eq!(
+        missing.to_string(),
+        "procedures/birth.yaml:23:26: error: the template form `templates/to-khai.pdf` is missing\n  \
+         hint: put the file at `templates/to-khai.pdf` in the tenant directory"
+    );
+    let forged = bundle(&with_file)
+        .unwrap()
+        .with_templates(vec![pdf(b"<html>")])
+        .unwrap_err();
+    assert!(
+        forged
+            .to_string()
+            .contains("23:26: error: the template form `templates/to-khai.pdf` is not a PDF file"),
+        "{forged}"
+    );
+
+    let outside =
+        bundle(&with_file.replace("templates/to-khai.pdf", "../tenant.yaml")).unwrap_err();
+    assert!(
+        outside.to_string().starts_with("procedures/birth.yaml:23:26: error: a template form is a file in the tenant's `templates/` folder"),
+        "{outside}"
+    );
+}

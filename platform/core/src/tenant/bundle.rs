@@ -1,5 +1,5 @@
-//! A tenant as a whole: its manifest, its procedures and its logo, read from the files of a
-//! tenant directory (or from storage, which keeps the files as they were written).
+//! A tenant as a whole: its manifest, its procedures, its logo and its template forms, read from
+//! the files of a tenant directory (or from storage, which keeps the files as they were written).
 //!
 //! The sources are kept verbatim next to their parsed form so that `motcua tenant export` gives
 //! back exactly what the tenant wrote, comments included, and so that a change is detected by
@@ -7,8 +7,8 @@
 
 use sha2::{Digest, Sha256};
 
-use super::{MANIFEST_FILE, TenantManifest, parse_manifest};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use super::{MANIFEST_FILE, Template, TemplateFile, TenantManifest, parse_manifest};
+use crate::diagnostic::{At, Diagnostic, Diagnostics, Report};
 use crate::procedure::{ProcedureInfo, parse_procedure};
 
 /// The folder of procedure files inside a tenant directory.
@@ -73,6 +73,10 @@ pub struct TenantBundle {
     pub procedures: Vec<ProcedureSource>,
     /// Its logo, when it has one.
     pub logo: Option<Logo>,
+    /// The template forms its procedures name, when they were read ([`Self::with_templates`]):
+    /// serving reads them from storage one at a time instead, so a tenant loaded to serve has
+    /// `None` here, and applying such a bundle leaves the stored templates as they are.
+    pub templates: Option<Vec<Template>>,
 }
 
 impl TenantBundle {
@@ -151,7 +155,57 @@ impl TenantBundle {
                 manifest,
                 procedures,
                 logo,
+                templates: None,
             })
+        } else {
+            Err(Diagnostics(problems))
+        }
+    }
+
+    /// Every template form file that a document of a procedure names, with where it is named
+    /// (the procedure's file and the position of `template_file:`).
+    pub fn template_files(&self) -> impl Iterator<Item = (&str, &At<TemplateFile>)> {
+        self.procedures.iter().flat_map(|p| {
+            p.info
+                .cases
+                .iter()
+                .flat_map(|c| &c.documents)
+                .filter_map(|d| d.template_file.as_ref())
+                .map(|f| (p.file.path.as_str(), f))
+        })
+    }
+
+    /// The bundle with its template forms: `files` must hold every file that a procedure names,
+    /// each of its format and within [`super::MAX_TEMPLATE_BYTES`]; files that no procedure
+    /// names are left out. Every problem is reported at the `template_file:` that names the
+    /// file.
+    pub fn with_templates(mut self, mut files: Vec<Template>) -> Result<Self, Diagnostics> {
+        let mut problems = Vec::new();
+        let mut kept: Vec<Template> = Vec::new();
+        for (procedure, named) in self.template_files() {
+            if kept.iter().any(|t| t.file == named.value) {
+                continue;
+            }
+            let mut report = Report::new(procedure);
+            match files.iter().position(|t| t.file == named.value) {
+                None => report.at_value(
+                    named,
+                    format!("the template form `{named}` is missing"),
+                    Some(format!("put the file at `{named}` in the tenant directory")),
+                ),
+                Some(i) => match named.check_content(&files[i].bytes) {
+                    Ok(()) => kept.push(files.swap_remove(i)),
+                    Err(message) => report.at_value(named, message, None),
+                },
+            }
+            if let Err(d) = report.finish(()) {
+                problems.extend(d.0);
+            }
+        }
+        if problems.is_empty() {
+            kept.sort_by(|a, b| a.file.cmp(&b.file));
+            self.templates = Some(kept);
+            Ok(self)
         } else {
             Err(Diagnostics(problems))
         }

@@ -6,6 +6,7 @@
 //! `e-services.<english-name>.gov.vn` in English. Nothing here assumes that a tenant's codes, names
 //! or domains never change: provinces merge, rename and re-code.
 
+mod assets;
 mod bundle;
 mod manifest;
 mod names;
@@ -16,6 +17,7 @@ use crate::calendar::CalendarSpec;
 use crate::codes::{EntityCode, Level1Code};
 use crate::lang::{Lang, Text};
 
+pub use assets::{MAX_TEMPLATE_BYTES, TEMPLATES_DIR, Template, TemplateFile};
 pub use bundle::{Logo, MAX_LOGO_BYTES, PROCEDURES_DIR, ProcedureSource, SourceFile, TenantBundle};
 pub use manifest::{MANIFEST_FILE, parse_manifest};
 pub use names::{Color, DnsLabel, Email, HostName, Key, NameError, Phone, Slug};
@@ -290,6 +292,12 @@ pub struct Contact {
 #[cfg(test)]
 pub(crate) fn sample() -> TenantManifest {
     parse_manifest("tenant.yaml", manifest::tests::VALID, None).expect("the sample is valid")
+}
+
+/// The text of [`sample`].
+#[cfg(test)]
+pub(crate) fn manifest_tests_valid() -> &'static str {
+    manifest::tests::VALID
 }
 
 #[cfg(test)]

@@ -26,6 +26,10 @@ use plan::{compute_plan, current, sha256};
 /// The asset name under which the logo is kept.
 const LOGO: &str = "logo";
 
+/// How the asset names of template forms start: they are kept under their path in the tenant
+/// directory (`templates/to-khai.pdf`).
+const TEMPLATE_PREFIX: &str = "templates/";
+
 /// Whether a tenant is serving.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TenantStatus {
@@ -253,33 +257,91 @@ pub async fn apply(store: &Store, bundle: &TenantBundle) -> Result<Plan, StoreEr
                     .logo
                     .as_ref()
                     .ok_or_else(|| StoreError::Corrupt("logo".into()))?;
-                tenant_asset::Entity::delete_many()
-                    .filter(tenant_asset::Column::TenantId.eq(tenant_id))
-                    .filter(tenant_asset::Column::Name.eq(LOGO))
-                    .exec(&txn)
-                    .await?;
-                tenant_asset::Entity::insert(tenant_asset::ActiveModel {
-                    tenant_id: Set(tenant_id),
-                    name: Set(LOGO.to_owned()),
-                    content_type: Set(logo.content_type().to_owned()),
-                    bytes: Set(logo.bytes.clone()),
-                    sha256: Set(sha256(&logo.bytes)),
-                })
-                .exec_without_returning(&txn)
-                .await?;
+                put_asset(&txn, tenant_id, LOGO, logo.content_type(), &logo.bytes).await?;
             }
-            Change::RemoveLogo => {
-                tenant_asset::Entity::delete_many()
-                    .filter(tenant_asset::Column::TenantId.eq(tenant_id))
-                    .filter(tenant_asset::Column::Name.eq(LOGO))
-                    .exec(&txn)
-                    .await?;
+            Change::RemoveLogo => delete_asset(&txn, tenant_id, LOGO).await?,
+            Change::SetTemplate(path) => {
+                let template = bundle
+                    .templates
+                    .iter()
+                    .flatten()
+                    .find(|t| t.file.path() == path)
+                    .ok_or_else(|| StoreError::Corrupt(format!("template {path}")))?;
+                let media_type = template.file.media_type();
+                put_asset(&txn, tenant_id, path, media_type, &template.bytes).await?;
             }
+            Change::RemoveTemplate(path) => delete_asset(&txn, tenant_id, path).await?,
             Change::CreateTenant | Change::UpdateManifest(_) => {}
         }
     }
     txn.commit().await?;
     Ok(plan)
+}
+
+/// Stores a tenant's file under `name`, replacing what was there.
+async fn put_asset(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    name: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> Result<(), StoreError> {
+    delete_asset(db, tenant_id, name).await?;
+    tenant_asset::Entity::insert(tenant_asset::ActiveModel {
+        tenant_id: Set(tenant_id),
+        name: Set(name.to_owned()),
+        content_type: Set(content_type.to_owned()),
+        bytes: Set(bytes.to_vec()),
+        sha256: Set(sha256(bytes)),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+async fn delete_asset(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    name: &str,
+) -> Result<(), StoreError> {
+    tenant_asset::Entity::delete_many()
+        .filter(tenant_asset::Column::TenantId.eq(tenant_id))
+        .filter(tenant_asset::Column::Name.eq(name))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A template form as stored, for serving.
+#[derive(Clone, Debug)]
+pub struct StoredTemplate {
+    /// Its media type.
+    pub media_type: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+    /// The hex sha256 of its bytes (the page's `ETag`).
+    pub sha256: String,
+}
+
+/// A tenant's template form by its path (`templates/to-khai.pdf`).
+pub async fn template(
+    store: &Store,
+    tenant: TenantId,
+    path: &str,
+) -> Result<Option<StoredTemplate>, StoreError> {
+    if !path.starts_with(TEMPLATE_PREFIX) {
+        return Ok(None);
+    }
+    Ok(
+        tenant_asset::Entity::find_by_id((tenant.0, path.to_owned()))
+            .one(store.platform())
+            .await?
+            .map(|a| StoredTemplate {
+                media_type: a.content_type,
+                bytes: a.bytes,
+                sha256: a.sha256,
+            }),
+    )
 }
 
 /// Every tenant, parsed from what is stored, with its active procedures.
@@ -290,6 +352,38 @@ pub async fn load_all(store: &Store) -> Result<Vec<StoredTenant>, StoreError> {
 /// One tenant by slug, parsed from what is stored.
 pub async fn load(store: &Store, slug: &str) -> Result<Option<StoredTenant>, StoreError> {
     Ok(load_where(store, Some(slug)).await?.pop())
+}
+
+/// One tenant by slug with its template forms: what an export writes, and what a change to one
+/// of its files is applied on.
+pub async fn load_with_templates(
+    store: &Store,
+    slug: &str,
+) -> Result<Option<StoredTenant>, StoreError> {
+    let Some(mut tenant) = load(store, slug).await? else {
+        return Ok(None);
+    };
+    let mut templates = Vec::new();
+    for a in tenant_asset::Entity::find()
+        .filter(tenant_asset::Column::TenantId.eq(tenant.id.0))
+        .filter(tenant_asset::Column::Name.starts_with(TEMPLATE_PREFIX))
+        .all(store.platform())
+        .await?
+    {
+        let file = a
+            .name
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("tenant {slug}: {e}")))?;
+        templates.push(motcua_core::tenant::Template {
+            file,
+            bytes: a.bytes,
+        });
+    }
+    tenant.bundle = tenant
+        .bundle
+        .with_templates(templates)
+        .map_err(|d| StoreError::Corrupt(format!("tenant {slug}: {d}")))?;
+    Ok(Some(tenant))
 }
 
 async fn load_where(store: &Store, slug: Option<&str>) -> Result<Vec<StoredTenant>, StoreError> {

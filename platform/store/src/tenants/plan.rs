@@ -4,10 +4,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use motcua_core::tenant::{MANIFEST_FILE, TenantBundle, parse_manifest};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use sha2::{Digest, Sha256};
 
-use super::LOGO;
+use super::{LOGO, TEMPLATE_PREFIX};
 use crate::StoreError;
 use crate::entity::{division, procedure, tenant, tenant_asset};
 
@@ -43,6 +43,10 @@ pub enum Change {
     SetLogo(String),
     /// The logo is removed.
     RemoveLogo,
+    /// A template form is new or changes (its path, `templates/<name>`).
+    SetTemplate(String),
+    /// A template form no procedure names any more is removed.
+    RemoveTemplate(String),
 }
 
 impl fmt::Display for Change {
@@ -68,6 +72,8 @@ impl fmt::Display for Change {
             } => write!(f, "~ procedure {code}: back to version {version}"),
             Self::SetLogo(name) => write!(f, "~ logo {name}"),
             Self::RemoveLogo => write!(f, "- logo"),
+            Self::SetTemplate(path) => write!(f, "~ template form {path}"),
+            Self::RemoveTemplate(path) => write!(f, "- template form {path}"),
         }
     }
 }
@@ -111,6 +117,8 @@ pub(super) struct Current {
     pub(super) procedures: BTreeMap<String, procedure::Model>,
     pub(super) versions: BTreeMap<String, Vec<(i32, String)>>,
     pub(super) logo: Option<tenant_asset::Model>,
+    /// The stored template forms: path → sha256.
+    pub(super) templates: BTreeMap<String, String>,
 }
 
 pub(super) async fn current(db: &impl ConnectionTrait, slug: &str) -> Result<Current, StoreError> {
@@ -125,6 +133,7 @@ pub(super) async fn current(db: &impl ConnectionTrait, slug: &str) -> Result<Cur
             procedures: BTreeMap::new(),
             versions: BTreeMap::new(),
             logo: None,
+            templates: BTreeMap::new(),
         });
     };
     let divisions = division::Entity::find()
@@ -146,6 +155,16 @@ pub(super) async fn current(db: &impl ConnectionTrait, slug: &str) -> Result<Cur
         .filter(tenant_asset::Column::Name.eq(LOGO))
         .one(db)
         .await?;
+    let templates = tenant_asset::Entity::find()
+        .select_only()
+        .columns([tenant_asset::Column::Name, tenant_asset::Column::Sha256])
+        .filter(tenant_asset::Column::TenantId.eq(t.id))
+        .filter(tenant_asset::Column::Name.starts_with(TEMPLATE_PREFIX))
+        .into_tuple::<(String, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     let versions = crate::procedures::hashes(db, t.id).await?;
     Ok(Current {
         tenant,
@@ -153,6 +172,7 @@ pub(super) async fn current(db: &impl ConnectionTrait, slug: &str) -> Result<Cur
         procedures,
         versions,
         logo,
+        templates,
     })
 }
 
@@ -265,6 +285,20 @@ pub(super) fn compute_plan(bundle: &TenantBundle, cur: &Current) -> Result<Plan,
         (Some(logo), _) => changes.push(Change::SetLogo(logo.file.clone())),
         (None, Some(_)) => changes.push(Change::RemoveLogo),
         (None, None) => {}
+    }
+
+    // A bundle loaded to serve does not carry its templates: it leaves the stored ones alone.
+    if let Some(templates) = &bundle.templates {
+        for t in templates {
+            if cur.templates.get(t.file.path()) != Some(&sha256(&t.bytes)) {
+                changes.push(Change::SetTemplate(t.file.path().to_owned()));
+            }
+        }
+        for path in cur.templates.keys() {
+            if !templates.iter().any(|t| t.file.path() == path) {
+                changes.push(Change::RemoveTemplate(path.clone()));
+            }
+        }
     }
 
     Ok(Plan {

@@ -99,7 +99,7 @@ pub(super) async fn publish(
             ),
         )));
     }
-    let stored = tenants::load(&state.store, site.tenant.manifest.slug.as_str())
+    let stored = tenants::load_with_templates(&state.store, site.tenant.manifest.slug.as_str())
         .await
         .map_err(|e| fail(e.into()))?
         .ok_or_else(|| fail(Failure::internal(&"the tenant of this host is not stored")))?;
@@ -121,6 +121,7 @@ pub(super) async fn publish(
         files,
         bundle.logo.map(|l| l.bytes),
     )
+    .and_then(|b| b.with_templates(bundle.templates.unwrap_or_default()))
     .map_err(|d| invalid(&site, d))?;
     tenants::apply(&state.store, &updated)
         .await

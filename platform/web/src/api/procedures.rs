@@ -49,5 +49,22 @@ pub(super) async fn show(site: Site, Path(code): Path<String>) -> Result<Json<Va
     let mut body = summary(&site, p);
     body["info"] = serde_json::to_value(p.info()).unwrap_or(Value::Null);
     body["form"] = serde_json::to_value(&p.procedure.file.form).unwrap_or(Value::Null);
+    // Where each template form is downloaded, on this host.
+    body["template_forms"] = p
+        .info()
+        .cases
+        .iter()
+        .flat_map(|c| c.documents.iter().map(move |d| (c, d)))
+        .filter_map(|(c, d)| {
+            let file = d.template_file.as_ref()?;
+            Some(json!({
+                "case": c.key,
+                "document": d.code,
+                "file": file.file_name(),
+                "format": file.format_name(),
+                "href": crate::catalogue::template_path(site.lang, &p.info().code.to_string(), file.file_name()),
+            }))
+        })
+        .collect();
     Ok(Json(body))
 }

@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use motcua_core::lang::Lang;
+use motcua_core::procedure::ProcedureInfo;
 use motcua_store::attachments::{self, DocumentKind};
 use motcua_store::dossiers::Dossier;
 
@@ -69,18 +70,26 @@ fn lookup_url(state: &AppState, site: &Site, headers: &HeaderMap, code: &str) ->
     )
 }
 
-/// What a fee costs and where it is paid: at the procedure's desk, in person, as the portal
-/// takes no payment online.
-fn fees(site: &Site, d: &Dossier, lang: Lang) -> (Vec<String>, Option<String>) {
-    let Some(live) = site.tenant.procedure(&d.procedure_code) else {
-        return (Vec::new(), None);
-    };
-    let info = live.info();
+/// What the fees of dossier `d`'s case cost and where they are paid, from the procedure version
+/// the dossier is pinned to: at the procedure's desk, in person, unless they are paid online.
+fn fees(
+    site: &Site,
+    info: &ProcedureInfo,
+    d: &Dossier,
+    lang: Lang,
+) -> (Vec<String>, Option<String>) {
     let lines: Vec<String> = info
         .fees
         .iter()
-        .filter(|f| f.amount > 0)
-        .map(|f| format!("{}: {}", f.name.get(lang), money(lang, f.amount)))
+        .filter(|f| f.amount > 0 && f.applies_to(&d.case_key))
+        .map(|f| {
+            let line = format!("{}: {}", f.name.get(lang), money(lang, f.amount));
+            if f.certain_in(&d.case_key) {
+                line
+            } else {
+                line + lang.pick(" (khi thuộc trường hợp phải nộp)", " (when it is due)")
+            }
+        })
         .collect();
     if lines.is_empty() {
         return (lines, None);
@@ -120,21 +129,22 @@ pub(super) async fn show(
     let outcome = async {
         let d = own_dossier(&state, &site, who.citizen_id, &code).await?;
         let documents = attachments::documents(&state.store, site.tenant.id, d.id).await?;
-        let live = site.tenant.procedure(&d.procedure_code);
+        // The version the dossier was received on: its documents and fees, not today's.
+        let procedure =
+            crate::handling::procedure_at(&state, &site, &d.procedure_code, d.procedure_version)
+                .await?;
+        let info = &procedure.file.info;
         let code = d.code.to_string();
         let url = lookup_url(&state, &site, &headers, &code);
         let qr = motcua_forms::qr_svg(&url).map_err(|e| Failure::internal(&e))?;
-        let (fees, pay) = fees(&site, &d, lang);
+        let (fees, pay) = fees(&site, info, &d, lang);
         let online = crate::payments::receipt_payment(&state, &site, &d, session.as_ref()).await?;
         // Paid online or payable online: the in-person instructions do not apply.
         let pay = if online.is_some() { None } else { pay };
         Ok::<_, Failure>(ReceiptPage {
             page: super::page_ctx(&state, &site, &headers, |lang| receipt_path(lang, &code)),
             l: apply_labels(lang),
-            procedure: live.map_or_else(
-                || d.procedure_code.clone(),
-                |p| p.info().name.get(lang).to_owned(),
-            ),
+            procedure: info.name.get(lang).to_owned(),
             received_at: local_time(&site, d.received_at),
             due_at: local_time(&site, d.due_at),
             status: d.status.label(lang),
@@ -142,13 +152,10 @@ pub(super) async fn show(
                 .iter()
                 .map(|doc| DocumentLine {
                     name: match &doc.kind {
-                        DocumentKind::Required(c) => live
-                            .and_then(|p| {
-                                p.info()
-                                    .cases
-                                    .iter()
-                                    .find_map(|case| case.documents.iter().find(|x| x.code == *c))
-                            })
+                        DocumentKind::Required(c) => info
+                            .cases
+                            .iter()
+                            .find_map(|case| case.documents.iter().find(|x| x.code == *c))
                             .map_or_else(|| c.clone(), |x| x.name.get(lang).to_owned()),
                         _ => String::new(),
                     },

@@ -10,6 +10,9 @@
 
 pub mod index;
 mod labels;
+mod template_forms;
+
+pub(crate) use template_forms::template_path;
 
 use askama::Template;
 use axum::Router;
@@ -57,6 +60,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/procedures", get(catalogue_en))
         .route("/thu-tuc/{code}", get(procedure_vi))
         .route("/procedures/{code}", get(procedure_en))
+        .route("/thu-tuc/{code}/mau/{file}", get(template_forms::download))
+        .route(
+            "/procedures/{code}/templates/{file}",
+            get(template_forms::download),
+        )
 }
 
 /// The catalogue's search box, on the catalogue and on the home page.
@@ -569,6 +577,9 @@ struct DocumentView {
     copies: String,
     optional: bool,
     template: Option<String>,
+    /// Where its template form is downloaded, and the file's format, when the procedure ships
+    /// one.
+    template_link: Option<(String, &'static str)>,
 }
 
 /// A case of the procedure page.
@@ -687,7 +698,17 @@ async fn procedure(
                         form: labels::document_form(lang, d.form),
                         copies: labels::copies(lang, d.quantity),
                         optional: d.optional,
-                        template: d.template.clone(),
+                        template: d.template.clone().or_else(|| {
+                            d.template_file
+                                .as_ref()
+                                .map(|_| d.name.get(lang).to_owned())
+                        }),
+                        template_link: d.template_file.as_ref().map(|f| {
+                            (
+                                template_forms::template_path(lang, &code, f.file_name()),
+                                f.format_name(),
+                            )
+                        }),
                     })
                     .collect(),
             })
