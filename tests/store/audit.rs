@@ -96,4 +96,113 @@ async fn altered_histories_are_found_at_their_first_broken_link(backend: Backend
     assert_eq!(report.dossiers, 1);
 }
 
-backend_tests!(altered_histories_are_found_at_their_first_broken_link);
+/// The administrators' audit log (role assignments and officials' accounts) takes new entries
+/// and refuses every change to recorded ones, from the platform's connection and from a
+/// tenant's, on both databases.
+async fn the_admin_audit_log_cannot_be_edited(backend: Backend) {
+    use motcua_store::accounts::{self, Holder, NewAccount};
+    use motcua_store::{officials, policies};
+
+    let db = TestDb::new(backend).await;
+    let t = tenant(&db, "thanhhoa").await;
+    let change = policies::Change {
+        add: vec![policies::Rule::new(
+            "g",
+            &["official:1", "receiver", "thanhhoa/mot-cua"],
+        )],
+        remove: Vec::new(),
+    };
+    policies::apply(&db.store, t, "admin:lanhdao", "new receiver", &change, None)
+        .await
+        .unwrap();
+    let account = accounts::create(
+        &db.store,
+        Holder::Official(t),
+        &NewAccount {
+            username: "lan.nguyen".into(),
+            name: "Nguyễn Thị Lan".into(),
+            email: None,
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+            must_change_password: true,
+        },
+    )
+    .await
+    .unwrap();
+    let before = serde_json::json!({});
+    let after = serde_json::json!({ "active": true });
+    officials::record(
+        &db.store,
+        t,
+        account,
+        "admin:lanhdao",
+        "created",
+        &before,
+        &after,
+    )
+    .await
+    .unwrap();
+    let history = policies::history(&db.store, t, 10).await.unwrap();
+    let accounts_before = officials::changes(&db.store, t, 10, 0).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(accounts_before.len(), 1);
+
+    let attempts = [
+        "UPDATE policy_changes SET actor = 'someone else'",
+        "UPDATE policy_changes SET reason = ''",
+        "DELETE FROM policy_changes",
+        "UPDATE account_changes SET actor = 'someone else'",
+        "DELETE FROM account_changes",
+    ];
+    for sql in attempts {
+        let err = db
+            .store
+            .platform()
+            .execute_unprepared(sql)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("is append-only"), "{sql}: {err}");
+        let txn = db.store.tenant_txn(t).await.unwrap();
+        let err = txn.execute_unprepared(sql).await.unwrap_err();
+        assert!(
+            err.to_string().contains("is append-only")
+                || err.to_string().contains("permission denied"),
+            "{sql} as the tenant: {err}"
+        );
+        drop(txn);
+    }
+    if backend == Backend::Postgres {
+        for table in ["policy_changes", "account_changes"] {
+            let err = db
+                .store
+                .platform()
+                .execute_unprepared(&format!("TRUNCATE {table}"))
+                .await
+                .unwrap_err();
+            assert!(err.to_string().contains("is append-only"), "{table}: {err}");
+        }
+    }
+    assert_eq!(policies::history(&db.store, t, 10).await.unwrap(), history);
+    assert_eq!(
+        officials::changes(&db.store, t, 10, 0).await.unwrap(),
+        accounts_before
+    );
+
+    // New entries are still recorded.
+    officials::record(
+        &db.store,
+        t,
+        account,
+        "admin:lanhdao",
+        "deactivated",
+        &after,
+        &before,
+    )
+    .await
+    .unwrap();
+    assert_eq!(officials::count_changes(&db.store, t).await.unwrap(), 2);
+}
+
+backend_tests!(
+    altered_histories_are_found_at_their_first_broken_link,
+    the_admin_audit_log_cannot_be_edited,
+);

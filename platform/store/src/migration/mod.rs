@@ -27,6 +27,7 @@ mod m0021_payment_expiry;
 mod m0022_complaint_closing;
 mod m0023_assessment_inputs;
 mod m0024_question_versions;
+mod m0025_admin_audit_append_only;
 
 use sea_orm_migration::prelude::*;
 
@@ -93,6 +94,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0022_complaint_closing::Migration),
             Box::new(m0023_assessment_inputs::Migration),
             Box::new(m0024_question_versions::Migration),
+            Box::new(m0025_admin_audit_append_only::Migration),
         ]
     }
 }
