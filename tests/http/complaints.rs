@@ -58,6 +58,21 @@ async fn sent(app: &TestApp, body: &Value) -> Value {
     r.json()
 }
 
+/// Sends [`about_procedure`] anonymously on the Vietnamese portal: its tracking code.
+async fn sent_code(app: &TestApp) -> String {
+    sent(app, &about_procedure()).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Today in Thanh Hóa's calendar, the day of the codes issued now.
+async fn today(app: &TestApp) -> chrono::NaiveDate {
+    let t = tenant(app, "thanhhoa").await;
+    let site = app.state.sites.by_id(t).unwrap();
+    site.calendar.local_date(Utc::now())
+}
+
 /// Follows complaint `code` with `contact`, both in the body.
 async fn track(app: &TestApp, host: &str, code: &str, contact: &str) -> Reply {
     app.post_json(
@@ -75,16 +90,7 @@ async fn complaints_are_tracked_with_their_contact_and_answered_by_their_divisio
     let app = crate::officials::app(backend).await;
     let c = sent(&app, &about_procedure()).await;
     let code = c["code"].as_str().unwrap().to_owned();
-    let t = tenant(&app, "thanhhoa").await;
-    let today = app
-        .state
-        .sites
-        .by_id(t)
-        .unwrap()
-        .calendar
-        .local_date(Utc::now())
-        .format("%y%m%d")
-        .to_string();
+    let today = today(&app).await.format("%y%m%d").to_string();
     assert_eq!(code, format!("PAKN-{today}-0001"), "{c}");
     assert_eq!(c["status"]["code"], "received");
     // The procedure is handled by the Provincial Police.
@@ -311,8 +317,7 @@ async fn misdirected_complaints_are_forwarded_within_five_working_days(backend: 
         &[(Role::DivisionHead, Some(JUSTICE))],
     )
     .await;
-    let c = sent(&app, &about_procedure()).await;
-    let code = c["code"].as_str().unwrap().to_owned();
+    let code = sent_code(&app).await;
     let path = format!("/api/v1/onestop/complaints/{code}");
 
     // A stale version is refused with the complaint as it stands.
@@ -508,21 +513,39 @@ const FORM: &[(&str, &str)] = &[
     ("text", "Bản sao giấy tờ bị thất lạc."),
 ];
 
+/// The complaint form sent to `path` on the Vietnamese portal as `multipart/form-data`, with
+/// the session `cookie` when given.
+fn form_request(
+    path: &str,
+    cookie: Option<&str>,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> Request<Body> {
+    let (content_type, body) = multipart(fields, file);
+    let mut req = Request::post(path)
+        .header("host", VI)
+        .header("content-type", content_type);
+    if let Some(cookie) = cookie {
+        req = req.header("cookie", cookie);
+    }
+    req.body(Body::from(body)).unwrap()
+}
+
+/// Sends the complaint form anonymously to `path`.
 async fn post_form(
     app: &TestApp,
     path: &str,
     fields: &[(&str, &str)],
     file: Option<(&str, &[u8])>,
 ) -> Reply {
-    let (content_type, body) = multipart(fields, file);
-    app.send(
-        Request::post(path)
-            .header("host", VI)
-            .header("content-type", content_type)
-            .body(Body::from(body))
-            .unwrap(),
-    )
-    .await
+    app.send(form_request(path, None, fields, file)).await
+}
+
+/// The tracking code of the page a sent form leads to.
+fn code_of(location: &str) -> &str {
+    location
+        .trim_start_matches("/phan-anh-kien-nghi/")
+        .trim_end_matches("?sent=1")
 }
 
 async fn stored_rows(app: &TestApp) -> (u64, u64, u64) {
@@ -670,9 +693,7 @@ async fn files_are_held_to_their_limits_on_the_form_and_the_api(backend: Backend
         !page.body.contains("Bản sao giấy tờ"),
         "nothing before the contact"
     );
-    let code = to
-        .trim_start_matches("/phan-anh-kien-nghi/")
-        .trim_end_matches("?sent=1");
+    let code = code_of(&to);
     // Its contact form sends the code and the contact in the body, to the tracking path (as the
     // form page's does); nothing asks for them in an address.
     assert!(
@@ -820,8 +841,7 @@ async fn complaints_and_answers_reach_the_national_system(backend: Backend) {
     };
     let client = HttpPakn::new(&url, "pakn-token", Duration::from_secs(2)).unwrap();
     let worker = Exchanger::new(Some(Arc::new(client)), policy);
-    let c = sent(&app, &about_procedure()).await;
-    let code = c["code"].as_str().unwrap().to_owned();
+    let code = sent_code(&app).await;
 
     // The message was written with the complaint.
     let live = jobs::list(&app.state.store, None, Which::Live, 10)
@@ -888,14 +908,7 @@ async fn complaints_and_answers_reach_the_national_system(backend: Backend) {
 
     // The answer is shared too; a refusal of the message itself is dead-lettered at once.
     let police = Clerk::new(&app, "pakn-cong-an3", &[(Role::Specialist, Some(POLICE))]).await;
-    let r = police
-        .post(
-            &app,
-            &format!("/api/v1/onestop/complaints/{code}/answer"),
-            json!({ "text": "Đã trả phiếu.", "publish": false }),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    answered_privately(&app, &police, &code, "Đã trả phiếu.").await;
     let pass = run_pending(&app.state, &worker, later).await.unwrap();
     assert_eq!(pass.completed, 1, "{pass:?}");
     {
@@ -934,24 +947,18 @@ async fn officials_forward_and_answer_on_the_staff_pages(backend: Backend) {
     let app = crate::officials::app(backend).await;
     let police = Clerk::new(&app, "pakn-cong-an4", &[(Role::Specialist, Some(POLICE))]).await;
     let justice = Clerk::new(&app, "pakn-tu-phap4", &[(Role::Specialist, Some(JUSTICE))]).await;
-    let code = sent(&app, &about_procedure()).await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let code = sent_code(&app).await;
     let list = police.get(&app, "/phan-anh").await;
     assert_eq!(list.status, 200, "{}", list.body);
     assert!(list.body.contains(&code), "{}", list.body);
     let page = justice.get(&app, &format!("/phan-anh/{code}")).await;
     assert_eq!(page.status, 403, "{}", page.body);
-    let action = format!("/phan-anh/{code}/thao-tac");
     // A stale form is refused with the complaint as it stands and what was typed kept.
-    let r = crate::officials::form(
+    let r = staff_act(
         &app,
-        STAFF,
-        &action,
-        Some(&police.cookie),
+        &police,
+        &code,
         &[
-            ("csrf", &police.csrf),
             ("expected_version", "7"),
             ("type", "answer"),
             ("text", "Trả lời cũ"),
@@ -960,13 +967,11 @@ async fn officials_forward_and_answer_on_the_staff_pages(backend: Backend) {
     .await;
     assert_eq!(r.status, 409, "{}", r.body);
     assert!(r.body.contains("Trả lời cũ"), "{}", r.body);
-    let r = crate::officials::form(
+    let r = staff_act(
         &app,
-        STAFF,
-        &action,
-        Some(&police.cookie),
+        &police,
+        &code,
         &[
-            ("csrf", &police.csrf),
             ("expected_version", "1"),
             ("type", "forward"),
             ("division", JUSTICE),
@@ -979,13 +984,11 @@ async fn officials_forward_and_answer_on_the_staff_pages(backend: Backend) {
         r.header("location"),
         Some(format!("/phan-anh/{code}?ok=forward").as_str())
     );
-    let r = crate::officials::form(
+    let r = staff_act(
         &app,
-        STAFF,
-        &action,
-        Some(&justice.cookie),
+        &justice,
+        &code,
         &[
-            ("csrf", &justice.csrf),
             ("expected_version", "2"),
             ("type", "answer"),
             ("text", "Sở Tư pháp trả lời."),
@@ -1004,6 +1007,23 @@ async fn officials_forward_and_answer_on_the_staff_pages(backend: Backend) {
         page.body
     );
     assert!(page.body.contains("Sở Tư pháp trả lời.") && page.body.contains("đã công khai"));
+}
+
+/// `clerk` answers complaint `code` with `text` through the API, without publishing it.
+async fn answered_privately(app: &TestApp, clerk: &Clerk, code: &str, text: &str) {
+    let path = format!("/api/v1/onestop/complaints/{code}/answer");
+    let r = clerk
+        .post(app, &path, json!({ "text": text, "publish": false }))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+/// Sends the action form of complaint `code`'s staff page as `clerk`, its CSRF token first.
+async fn staff_act(app: &TestApp, clerk: &Clerk, code: &str, fields: &[(&str, &str)]) -> Reply {
+    let mut all = vec![("csrf", clerk.csrf.as_str())];
+    all.extend_from_slice(fields);
+    let action = format!("/phan-anh/{code}/thao-tac");
+    crate::officials::form(app, STAFF, &action, Some(&clerk.cookie), &all).await
 }
 
 /// A citizen signed in on Thanh Hóa's Vietnamese portal: cookie and CSRF token.
@@ -1025,32 +1045,8 @@ async fn citizen_as(
     subject: &str,
     number: &str,
 ) -> (String, String) {
-    use motcua_web::session::{CitizenIdentity, Principal, Sessions};
-    let t = tenant(app, "thanhhoa").await;
-    let site = motcua_web::host::Site {
-        tenant: app.state.sites.by_id(t).unwrap(),
-        lang,
-        system: motcua_core::tenant::System::Portal,
-    };
-    let principal = Principal::Citizen(CitizenIdentity {
-        issuer: "https://sso.dichvucong.gov.vn".to_owned(),
-        subject: subject.to_owned(),
-        name: "Đỗ Minh Khoa".to_owned(),
-        citizen_id: Some(number.to_owned()),
-        acr: Some("LoA2".to_owned()),
-    });
-    let new = Sessions::create(&app.state, &site, principal)
+    app.citizen_session("thanhhoa", lang, subject, "Đỗ Minh Khoa", number)
         .await
-        .unwrap();
-    let cookie = new
-        .set_cookie
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    (cookie, new.csrf)
 }
 
 async fn signed_in_citizens_send_with_their_session_and_codes_never_repeat(backend: Backend) {
@@ -1058,13 +1054,7 @@ async fn signed_in_citizens_send_with_their_session_and_codes_never_repeat(backe
     let (cookie, csrf) = citizen(&app).await;
     let post = |fields: Vec<(&'static str, String)>| {
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let (content_type, body) = multipart(&fields, None);
-        Request::post("/phan-anh-kien-nghi")
-            .header("host", VI)
-            .header("cookie", &cookie)
-            .header("content-type", content_type)
-            .body(Body::from(body))
-            .unwrap()
+        form_request("/phan-anh-kien-nghi", Some(&cookie), &fields, None)
     };
     let fields = |csrf: Option<&str>| {
         let mut f: Vec<(&'static str, String)> = csrf
@@ -1104,9 +1094,7 @@ async fn signed_in_citizens_send_with_their_session_and_codes_never_repeat(backe
         "{}",
         page.body
     );
-    let code = to
-        .trim_start_matches("/phan-anh-kien-nghi/")
-        .trim_end_matches("?sent=1");
+    let code = code_of(&to);
     let police = Clerk::new(&app, "pakn-cong-an5", &[(Role::Specialist, Some(POLICE))]).await;
     let v = police
         .get(&app, &format!("/api/v1/onestop/complaints/{code}"))
@@ -1137,7 +1125,7 @@ async fn signed_in_citizens_send_with_their_session_and_codes_never_repeat(backe
 }
 
 /// Sends a complaint on the Vietnamese form as the citizen of `cookie` and `csrf`: its code.
-async fn send_signed_in(app: &TestApp, cookie: &str, csrf: &str, text: &str) -> String {
+pub(super) async fn send_signed_in(app: &TestApp, cookie: &str, csrf: &str, text: &str) -> String {
     let fields = [
         ("csrf", csrf),
         ("kind", "complaint"),
@@ -1146,23 +1134,16 @@ async fn send_signed_in(app: &TestApp, cookie: &str, csrf: &str, text: &str) -> 
         ("phone", "0987 000 222"),
         ("text", text),
     ];
-    let (content_type, body) = multipart(&fields, None);
     let r = app
-        .send(
-            Request::post("/phan-anh-kien-nghi")
-                .header("host", VI)
-                .header("cookie", cookie)
-                .header("content-type", content_type)
-                .body(Body::from(body))
-                .unwrap(),
-        )
+        .send(form_request(
+            "/phan-anh-kien-nghi",
+            Some(cookie),
+            &fields,
+            None,
+        ))
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    r.header("location")
-        .unwrap()
-        .trim_start_matches("/phan-anh-kien-nghi/")
-        .trim_end_matches("?sent=1")
-        .to_owned()
+    code_of(r.header("location").unwrap()).to_owned()
 }
 
 async fn signed_in_citizens_find_their_complaints_on_my_dossiers(backend: Backend) {
@@ -1172,10 +1153,7 @@ async fn signed_in_citizens_find_their_complaints_on_my_dossiers(backend: Backen
     let (other_cookie, other_csrf) = citizen_as(&app, Lang::Vi, "cd-pakn-2", "038095008888").await;
     let mine = send_signed_in(&app, &cookie, &csrf, "Chậm trả phiếu lý lịch tư pháp.").await;
     let theirs = send_signed_in(&app, &other_cookie, &other_csrf, "Phản ánh của người khác.").await;
-    let anonymous = sent(&app, &about_procedure()).await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let anonymous = sent_code(&app).await;
     let get = |host: &'static str, path: String, cookie: Option<String>| {
         let app = &app;
         async move {
@@ -1262,14 +1240,7 @@ async fn signed_in_citizens_find_their_complaints_on_my_dossiers(backend: Backen
 
     // Answered, the list shows the answer; in English on the English host.
     let police = Clerk::new(&app, "pakn-cong-an6", &[(Role::Specialist, Some(POLICE))]).await;
-    let r = police
-        .post(
-            &app,
-            &format!("/api/v1/onestop/complaints/{mine}/answer"),
-            json!({ "text": "Phiếu đã được gửi qua bưu điện.", "publish": false }),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    answered_privately(&app, &police, &mine, "Phiếu đã được gửi qua bưu điện.").await;
     let page = get(VI, "/ho-so-cua-toi".to_owned(), Some(cookie.clone())).await;
     assert!(
         page.body.contains("Đã trả lời") && page.body.contains("Phiếu đã được gửi qua bưu điện."),
@@ -1294,10 +1265,7 @@ async fn officials_close_complaints_who_may_answer_them(backend: Backend) {
     let police = Clerk::new(&app, "pakn-cong-an7", &[(Role::Specialist, Some(POLICE))]).await;
     let justice = Clerk::new(&app, "pakn-tu-phap7", &[(Role::Specialist, Some(JUSTICE))]).await;
     let receiver = Clerk::new(&app, "pakn-mot-cua7", &[(Role::Receiver, Some(DESK))]).await;
-    let code = sent(&app, &about_procedure()).await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let code = sent_code(&app).await;
     let path = format!("/api/v1/onestop/complaints/{code}");
     let r = police.get(&app, &path).await;
     assert_eq!(r.json()["can"]["close"], true, "{}", r.body);
@@ -1357,18 +1325,8 @@ async fn officials_close_complaints_who_may_answer_them(backend: Backend) {
     assert_eq!(rows.len(), 1, "{rows:?}");
 
     // On the staff page: an answered complaint is closed with the button.
-    let code = sent(&app, &about_procedure()).await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let r = police
-        .post(
-            &app,
-            &format!("/api/v1/onestop/complaints/{code}/answer"),
-            json!({ "text": "Đã trả phiếu.", "publish": false }),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    let code = sent_code(&app).await;
+    answered_privately(&app, &police, &code, "Đã trả phiếu.").await;
     let page = police.get(&app, &format!("/phan-anh/{code}")).await;
     assert!(
         page.body.contains(r#"name="type" value="close""#)
@@ -1376,17 +1334,11 @@ async fn officials_close_complaints_who_may_answer_them(backend: Backend) {
         "{}",
         page.body
     );
-    let action = format!("/phan-anh/{code}/thao-tac");
-    let r = crate::officials::form(
+    let r = staff_act(
         &app,
-        STAFF,
-        &action,
-        Some(&police.cookie),
-        &[
-            ("csrf", &police.csrf),
-            ("expected_version", "2"),
-            ("type", "close"),
-        ],
+        &police,
+        &code,
+        &[("expected_version", "2"), ("type", "close")],
     )
     .await;
     assert_eq!(r.status, 303, "{}", r.body);
@@ -1405,16 +1357,11 @@ async fn officials_close_complaints_who_may_answer_them(backend: Backend) {
         page.body
     );
     // Closing it again from a page still open elsewhere: refused, said on the page.
-    let r = crate::officials::form(
+    let r = staff_act(
         &app,
-        STAFF,
-        &action,
-        Some(&police.cookie),
-        &[
-            ("csrf", &police.csrf),
-            ("expected_version", "3"),
-            ("type", "close"),
-        ],
+        &police,
+        &code,
+        &[("expected_version", "3"), ("type", "close")],
     )
     .await;
     assert_eq!(r.status, 409, "{}", r.body);
@@ -1426,13 +1373,7 @@ async fn the_day_counter_grows_past_9999(backend: Backend) {
     use sea_orm::ActiveValue::Set;
     let app = crate::officials::app(backend).await;
     let t = tenant(&app, "thanhhoa").await;
-    let day = app
-        .state
-        .sites
-        .by_id(t)
-        .unwrap()
-        .calendar
-        .local_date(Utc::now());
+    let day = today(&app).await;
     // 9,999 complaints were received today.
     code_counter::Entity::insert(code_counter::ActiveModel {
         tenant_id: Set(t.0),

@@ -6,11 +6,8 @@
 
 use motcua_authz::{Assignment, Role};
 use motcua_core::lang::Lang;
-use motcua_core::tenant::System;
 use motcua_store::accounts::Holder;
 use motcua_tests::{Backend, Reply, TestApp, backend_tests};
-use motcua_web::host::Site;
-use motcua_web::session::{CitizenIdentity, Principal, Sessions};
 use serde_json::{Value, json};
 
 use crate::officials::{PASSWORD, account, api, form, sign_in, tenant};
@@ -35,39 +32,15 @@ struct Caller {
 
 /// A citizen signed in through the national portal on Ho Chi Minh City's portal in `lang`.
 async fn citizen(app: &TestApp, lang: Lang, name: &str) -> Caller {
-    let t = tenant(app, "hochiminhcity").await;
-    let site = Site {
-        tenant: app.state.sites.by_id(t).unwrap(),
-        lang,
-        system: System::Portal,
-    };
     // A subject of its own per run: the rate limit's counters live in Redis on PostgreSQL.
     let subject = format!(
         "guidance-{}",
         chrono::Utc::now().timestamp_nanos_opt().unwrap()
     );
-    let principal = Principal::Citizen(CitizenIdentity {
-        issuer: "https://sso.dichvucong.gov.vn".to_owned(),
-        subject,
-        name: name.to_owned(),
-        citizen_id: Some("079095001234".to_owned()),
-        acr: Some("LoA2".to_owned()),
-    });
-    let new = Sessions::create(&app.state, &site, principal)
-        .await
-        .unwrap();
-    let cookie = new
-        .set_cookie
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    Caller {
-        cookie,
-        csrf: new.csrf,
-    }
+    let (cookie, csrf) = app
+        .citizen_session("hochiminhcity", lang, &subject, name, "079095001234")
+        .await;
+    Caller { cookie, csrf }
 }
 
 /// An official of tenant `slug` with `roles`, signed in on `host`.
@@ -99,6 +72,11 @@ async fn official(
     Caller { cookie, csrf }
 }
 
+/// An official of Ho Chi Minh City with `roles`, signed in on its one-stop system.
+async fn hcm_official(app: &TestApp, username: &str, roles: &[(Role, Option<&str>)]) -> Caller {
+    official(app, "hochiminhcity", STAFF, username, roles).await
+}
+
 impl Caller {
     async fn get(&self, app: &TestApp, host: &str, path: &str) -> Reply {
         api(
@@ -111,6 +89,45 @@ impl Caller {
             Value::Null,
         )
         .await
+    }
+
+    /// Sends a form to `path` on `host` with the session's CSRF token first, then `fields`.
+    async fn form(&self, app: &TestApp, host: &str, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let mut all = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        form(app, host, path, Some(&self.cookie), &all).await
+    }
+
+    /// Answers question `id` with `text` and publishes it through the answer form of its page on
+    /// Ho Chi Minh City's staff host, written on `version` (the form's field left out when
+    /// `None`).
+    async fn publish_on_page(
+        &self,
+        app: &TestApp,
+        id: i64,
+        text: &str,
+        version: Option<&str>,
+    ) -> Reply {
+        let mut fields = vec![("text", text), ("publish", "1")];
+        fields.extend(version.map(|v| ("version", v)));
+        self.form(app, STAFF, &format!("/hoi-dap/{id}"), &fields)
+            .await
+    }
+
+    /// Answers question `id` through the API on `host` with `body`.
+    async fn answer(&self, app: &TestApp, host: &str, id: i64, body: Value) -> Reply {
+        self.post(app, host, &answer_api(id), body).await
+    }
+
+    /// Neither answering question `id` nor opening its page on `host` is let through: both
+    /// get `status`.
+    async fn assert_kept_from(&self, app: &TestApp, host: &str, id: i64, status: u16) {
+        let r = self
+            .answer(app, host, id, json!({ "text": "Trả lời", "publish": true }))
+            .await;
+        assert_eq!(r.status, status, "{}", r.body);
+        let r = self.get(app, host, &format!("/hoi-dap/{id}")).await;
+        assert_eq!(r.status, status, "{}", r.body);
     }
 
     async fn post(&self, app: &TestApp, host: &str, path: &str, body: Value) -> Reply {
@@ -191,14 +208,14 @@ async fn questions_are_public_only_once_answered_and_published(backend: Backend)
         .get(&app, VI, &format!("/thu-tuc/{BIRTH}/hoi-dap"))
         .await;
     assert!(page.body.contains("name=\"csrf\""), "{}", page.body);
-    let r = form(
-        &app,
-        VI,
-        &format!("/thu-tuc/{BIRTH}/hoi-dap"),
-        Some(&asker.cookie),
-        &[("csrf", &asker.csrf), ("text", second)],
-    )
-    .await;
+    let r = asker
+        .form(
+            &app,
+            VI,
+            &format!("/thu-tuc/{BIRTH}/hoi-dap"),
+            &[("text", second)],
+        )
+        .await;
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(
         r.header("location"),
@@ -244,31 +261,14 @@ async fn questions_are_public_only_once_answered_and_published(backend: Backend)
 
     // Officials without the right: none at all, and the desk's receiver (who sees the desk's
     // feedback, not the ward's).
-    let nobody = official(&app, "hochiminhcity", STAFF, "khongquyen", &[]).await;
+    let nobody = hcm_official(&app, "khongquyen", &[]).await;
     let r = nobody.get(&app, STAFF, "/api/v1/onestop/questions").await;
     assert_eq!(r.status, 403, "{}", r.body);
-    let receiver = official(
-        &app,
-        "hochiminhcity",
-        STAFF,
-        "tiepnhan.hoidap",
-        &[(Role::Receiver, Some(DESK))],
-    )
-    .await;
+    let receiver = hcm_official(&app, "tiepnhan.hoidap", &[(Role::Receiver, Some(DESK))]).await;
     let r = receiver.get(&app, STAFF, "/api/v1/onestop/questions").await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["rows"], json!([]));
-    let r = receiver
-        .post(
-            &app,
-            STAFF,
-            &answer_api(id),
-            json!({ "text": "Trả lời", "publish": true }),
-        )
-        .await;
-    assert_eq!(r.status, 403, "{}", r.body);
-    let r = receiver.get(&app, STAFF, &format!("/hoi-dap/{id}")).await;
-    assert_eq!(r.status, 403, "{}", r.body);
+    receiver.assert_kept_from(&app, STAFF, id, 403).await;
 
     // Another tenant's official: the question does not exist for them.
     let other = official(
@@ -279,27 +279,11 @@ async fn questions_are_public_only_once_answered_and_published(backend: Backend)
         &[(Role::Specialist, None)],
     )
     .await;
-    let r = other
-        .post(
-            &app,
-            TH_STAFF,
-            &answer_api(id),
-            json!({ "text": "Trả lời", "publish": true }),
-        )
-        .await;
-    assert_eq!(r.status, 404, "{}", r.body);
-    let r = other.get(&app, TH_STAFF, &format!("/hoi-dap/{id}")).await;
-    assert_eq!(r.status, 404, "{}", r.body);
+    other.assert_kept_from(&app, TH_STAFF, id, 404).await;
 
     // The ward's specialist sees both, unanswered, answers without publishing: still private.
-    let specialist = official(
-        &app,
-        "hochiminhcity",
-        STAFF,
-        "chuyenvien.hoidap",
-        &[(Role::Specialist, Some(WARD))],
-    )
-    .await;
+    let specialist =
+        hcm_official(&app, "chuyenvien.hoidap", &[(Role::Specialist, Some(WARD))]).await;
     let r = specialist
         .get(&app, STAFF, "/api/v1/onestop/questions")
         .await;
@@ -314,23 +298,13 @@ async fn questions_are_public_only_once_answered_and_published(backend: Backend)
     assert_eq!(list.status, 200, "{}", list.body);
     assert!(list.body.contains(question), "{}", list.body);
     let r = specialist
-        .post(
-            &app,
-            STAFF,
-            &answer_api(id),
-            json!({ "text": "  ", "publish": true }),
-        )
+        .answer(&app, STAFF, id, json!({ "text": "  ", "publish": true }))
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
     assert_eq!(r.json()["error"]["code"], "answer_required");
     let draft = "Đăng ký tại Ủy ban nhân dân phường nơi cư trú của cha hoặc mẹ.";
     let r = specialist
-        .post(
-            &app,
-            STAFF,
-            &answer_api(id),
-            json!({ "text": draft, "publish": false }),
-        )
+        .answer(&app, STAFF, id, json!({ "text": draft, "publish": false }))
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["published"], false);
@@ -341,20 +315,10 @@ async fn questions_are_public_only_once_answered_and_published(backend: Backend)
 
     // Answered again and published through the page's form: on the Vietnamese portal only.
     let answer = "Cha mẹ đăng ký khai sinh cho con tại Ủy ban nhân dân phường nơi cư trú của người cha hoặc người mẹ.";
-    let r = form(
-        &app,
-        STAFF,
-        &format!("/hoi-dap/{id}"),
-        Some(&specialist.cookie),
-        &[
-            ("csrf", &specialist.csrf),
-            ("text", answer),
-            ("publish", "1"),
-            // Written on the question as it was after the first answer.
-            ("version", "1"),
-        ],
-    )
-    .await;
+    // Written on the question as it was after the first answer.
+    let r = specialist
+        .publish_on_page(&app, id, answer, Some("1"))
+        .await;
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(
         r.header("location"),
@@ -580,8 +544,8 @@ async fn of_two_officials_answering_at_once_the_later_is_shown_the_other_answer(
     assert_eq!(r.status, 201, "{}", r.body);
     let id = r.json()["id"].as_i64().unwrap();
     let roles = [(Role::Specialist, Some(WARD))];
-    let first = official(&app, "hochiminhcity", STAFF, "hoidap.mot", &roles).await;
-    let second = official(&app, "hochiminhcity", STAFF, "hoidap.hai", &roles).await;
+    let first = hcm_official(&app, "hoidap.mot", &roles).await;
+    let second = hcm_official(&app, "hoidap.hai", &roles).await;
 
     // Both open the question before either answers.
     let path = format!("/hoi-dap/{id}");
@@ -593,38 +557,14 @@ async fn of_two_officials_answering_at_once_the_later_is_shown_the_other_answer(
     assert_eq!(version, "0");
 
     let theirs = "Đăng ký tại Ủy ban nhân dân phường nơi cư trú của cha hoặc mẹ.";
-    let r = form(
-        &app,
-        STAFF,
-        &path,
-        Some(&first.cookie),
-        &[
-            ("csrf", &first.csrf),
-            ("text", theirs),
-            ("publish", "1"),
-            ("version", "0"),
-        ],
-    )
-    .await;
+    let r = first.publish_on_page(&app, id, theirs, Some("0")).await;
     assert_eq!(r.status, 303, "{}", r.body);
 
     // The later answer, written on the version both read: refused, with the other answer shown
     // in both languages and the typed text kept.
     let mine =
         "Làm tại phường nơi cư trú; mang theo giấy chứng sinh do nước ngoài cấp đã hợp pháp hóa.";
-    let r = form(
-        &app,
-        STAFF,
-        &path,
-        Some(&second.cookie),
-        &[
-            ("csrf", &second.csrf),
-            ("text", mine),
-            ("publish", "1"),
-            ("version", &version),
-        ],
-    )
-    .await;
+    let r = second.publish_on_page(&app, id, mine, Some(&version)).await;
     assert_eq!(r.status, 409, "{}", r.body);
     assert!(r.body.contains("vừa trả lời câu hỏi này"), "{}", r.body);
     assert!(r.body.contains("Another official answered this question"));
@@ -651,22 +591,15 @@ async fn of_two_officials_answering_at_once_the_later_is_shown_the_other_answer(
     assert_eq!(published, [&json!(theirs)], "{public}");
 
     // A form without the version it was read at cannot replace an answer unseen either.
-    let r = form(
-        &app,
-        STAFF,
-        &path,
-        Some(&second.cookie),
-        &[("csrf", &second.csrf), ("text", mine), ("publish", "1")],
-    )
-    .await;
+    let r = second.publish_on_page(&app, id, mine, None).await;
     assert_eq!(r.status, 409, "{}", r.body);
 
     // The API says the same with a stable code.
     let r = second
-        .post(
+        .answer(
             &app,
             STAFF,
-            &answer_api(id),
+            id,
             json!({ "text": mine, "publish": true, "version": 0 }),
         )
         .await;
@@ -674,19 +607,7 @@ async fn of_two_officials_answering_at_once_the_later_is_shown_the_other_answer(
     assert_eq!(r.json()["error"]["code"], "answered_meanwhile");
 
     // Sent again knowingly, on the version it was shown: recorded.
-    let r = form(
-        &app,
-        STAFF,
-        &path,
-        Some(&second.cookie),
-        &[
-            ("csrf", &second.csrf),
-            ("text", mine),
-            ("publish", "1"),
-            ("version", "1"),
-        ],
-    )
-    .await;
+    let r = second.publish_on_page(&app, id, mine, Some("1")).await;
     assert_eq!(r.status, 303, "{}", r.body);
     let r = second
         .get(&app, STAFF, "/api/v1/onestop/questions?status=answered")

@@ -18,6 +18,7 @@ mod national;
 mod official_openid;
 mod officials;
 mod onestop;
+mod ownership;
 mod pages;
 mod payments;
 mod plugins;

@@ -24,10 +24,10 @@ const HCM: &str = "dichvucong.hochiminhcity.localhost";
 /// The applicant of [`desk_body`]'s dossiers.
 const OWNER_ID: &str = "038095001234";
 const OTHER_ID: &str = "001099009999";
-const BOUNDARY: &str = "----motcua-my-dossiers";
+pub(super) const BOUNDARY: &str = "----motcua-my-dossiers";
 
 /// A PDF whose bytes differ by `n`.
-fn pdf(n: u8) -> Vec<u8> {
+pub(super) fn pdf(n: u8) -> Vec<u8> {
     let mut b =
         b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
             .to_vec();
@@ -37,14 +37,20 @@ fn pdf(n: u8) -> Vec<u8> {
 
 /// A citizen signed in on the portal of `slug` in `lang`.
 #[derive(Debug)]
-struct Citizen {
+pub(super) struct Citizen {
     host: &'static str,
-    cookie: String,
-    csrf: String,
+    pub(super) cookie: String,
+    pub(super) csrf: String,
 }
 
 impl Citizen {
-    async fn new(app: &TestApp, slug: &str, lang: Lang, subject: &str, id: &str) -> Self {
+    pub(super) async fn new(
+        app: &TestApp,
+        slug: &str,
+        lang: Lang,
+        subject: &str,
+        id: &str,
+    ) -> Self {
         let t = tenant(app, slug).await;
         let site = Site {
             tenant: app.state.sites.by_id(t).unwrap(),
@@ -73,7 +79,7 @@ impl Citizen {
         }
     }
 
-    async fn get(&self, app: &TestApp, path: &str) -> Reply {
+    pub(super) async fn get(&self, app: &TestApp, path: &str) -> Reply {
         app.send(request(
             "GET",
             self.host,
@@ -86,7 +92,7 @@ impl Citizen {
         .await
     }
 
-    async fn post_json(&self, app: &TestApp, path: &str, body: Value) -> Reply {
+    pub(super) async fn post_json(&self, app: &TestApp, path: &str, body: Value) -> Reply {
         app.send(request(
             "POST",
             self.host,
@@ -100,7 +106,7 @@ impl Citizen {
     }
 
     /// Uploads `bytes` as `name` for the judicial record procedure: the upload's id.
-    async fn upload(&self, app: &TestApp, name: &str, bytes: Vec<u8>) -> String {
+    pub(super) async fn upload(&self, app: &TestApp, name: &str, bytes: Vec<u8>) -> String {
         let r = app
             .send(request(
                 "POST",
@@ -150,7 +156,7 @@ impl Citizen {
 }
 
 /// A `multipart/form-data` body: the fields in order, then the files `(input, name, bytes)`.
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<u8> {
+pub(super) fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<u8> {
     let mut body = Vec::new();
     for (k, v) in fields {
         body.extend_from_slice(

@@ -319,7 +319,7 @@ async fn move_records_to_justice(app: &TestApp) -> i32 {
     // The directory must carry the tenant's slug as its name.
     let parent = tempfile::tempdir().unwrap();
     let dir = parent.path().join("thanhhoa");
-    for sub in ["", "procedures", "scenarios"] {
+    for sub in ["", "procedures", "scenarios", "templates"] {
         std::fs::create_dir_all(dir.as_path().join(sub)).unwrap();
         for entry in std::fs::read_dir(from.join(sub)).unwrap() {
             let path = entry.unwrap().path();

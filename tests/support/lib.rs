@@ -346,6 +346,47 @@ impl TestApp {
         .id
     }
 
+    /// A citizen of identity number `citizen_id` signed in through the national portal
+    /// (level of assurance 2) on the portal of tenant `slug` in `lang`, as subject `subject`
+    /// named `name`: the session's cookie (`name=value`) and CSRF token.
+    pub async fn citizen_session(
+        &self,
+        slug: &str,
+        lang: motcua_core::lang::Lang,
+        subject: &str,
+        name: &str,
+        citizen_id: &str,
+    ) -> (String, String) {
+        use motcua_web::session::{CitizenIdentity, Principal, Sessions};
+        let tenant = tenants::load(&self.db.store, slug)
+            .await
+            .expect("tenant")
+            .expect("the tenant exists")
+            .id;
+        let site = motcua_web::host::Site {
+            tenant: self
+                .state
+                .sites
+                .by_id(tenant)
+                .expect("the tenant is served"),
+            lang,
+            system: motcua_core::tenant::System::Portal,
+        };
+        let principal = Principal::Citizen(CitizenIdentity {
+            issuer: "https://sso.dichvucong.gov.vn".to_owned(),
+            subject: subject.to_owned(),
+            name: name.to_owned(),
+            citizen_id: Some(citizen_id.to_owned()),
+            acr: Some("LoA2".to_owned()),
+        });
+        let new = Sessions::create(&self.state, &site, principal)
+            .await
+            .expect("the session is created");
+        let cookie = new.set_cookie.to_str().expect("an ASCII cookie");
+        let cookie = cookie.split(';').next().unwrap_or_default().to_owned();
+        (cookie, new.csrf)
+    }
+
     /// Sends a request.
     pub async fn send(&self, req: Request<Body>) -> Reply {
         let response = self

@@ -9,83 +9,84 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Indicator 3: how many times the applicant had to contact the desk to complete the dossier.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeskContacts {
-    /// None: the dossier was complete the first time (2 points).
-    None,
-    /// Once (1 point).
-    One,
-    /// More than once (0 points).
-    More,
+/// Declares one three-level answer: its variants best first, each with the stable machine name
+/// it is stored and serialized under, scoring 2, 1 and 0 in that order. Both indicators are
+/// answers of this shape; declaring them through one macro keeps their names, parsing and
+/// scores from drifting apart.
+macro_rules! three_level_answer {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $(#[$best_doc:meta])* $best:ident = $best_str:literal,
+            $(#[$mid_doc:meta])* $mid:ident = $mid_str:literal,
+            $(#[$worst_doc:meta])* $worst:ident = $worst_str:literal $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[$best_doc])*
+            #[serde(rename = $best_str)]
+            $best,
+            $(#[$mid_doc])*
+            #[serde(rename = $mid_str)]
+            $mid,
+            $(#[$worst_doc])*
+            #[serde(rename = $worst_str)]
+            $worst,
+        }
+
+        impl $name {
+            /// Every answer, best first.
+            pub const ALL: [$name; 3] = [Self::$best, Self::$mid, Self::$worst];
+
+            /// The stable machine name, as stored and as the API writes it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    Self::$best => $best_str,
+                    Self::$mid => $mid_str,
+                    Self::$worst => $worst_str,
+                }
+            }
+
+            /// Parses [`Self::as_str`].
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.into_iter().find(|a| a.as_str() == s)
+            }
+
+            /// The indicator's score: 2, 1 or 0.
+            pub fn score(self) -> u8 {
+                match self {
+                    Self::$best => 2,
+                    Self::$mid => 1,
+                    Self::$worst => 0,
+                }
+            }
+        }
+    };
 }
 
-impl DeskContacts {
-    /// Every answer, best first.
-    pub const ALL: [DeskContacts; 3] = [Self::None, Self::One, Self::More];
-
-    /// The stable machine name, as stored and as the API writes it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::One => "one",
-            Self::More => "more",
-        }
-    }
-
-    /// Parses [`Self::as_str`].
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == s)
-    }
-
-    /// The indicator's score: 2, 1 or 0.
-    pub fn score(self) -> u8 {
-        match self {
-            Self::None => 2,
-            Self::One => 1,
-            Self::More => 0,
-        }
+three_level_answer! {
+    /// Indicator 3: how many times the applicant had to contact the desk to complete the dossier.
+    pub enum DeskContacts {
+        /// None: the dossier was complete the first time (2 points).
+        None = "none",
+        /// Once (1 point).
+        One = "one",
+        /// More than once (0 points).
+        More = "more",
     }
 }
 
-/// Indicator 4: which agencies the applicant had to contact about the dossier.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AgenciesContacted {
-    /// None: everything went through the online portal or the post (2 points).
-    None,
-    /// Only the one-stop desk (1 point).
-    DeskOnly,
-    /// The desk and other agencies or divisions (0 points).
-    More,
-}
-
-impl AgenciesContacted {
-    /// Every answer, best first.
-    pub const ALL: [AgenciesContacted; 3] = [Self::None, Self::DeskOnly, Self::More];
-
-    /// The stable machine name, as stored and as the API writes it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::DeskOnly => "desk_only",
-            Self::More => "more",
-        }
-    }
-
-    /// Parses [`Self::as_str`].
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == s)
-    }
-
-    /// The indicator's score: 2, 1 or 0.
-    pub fn score(self) -> u8 {
-        match self {
-            Self::None => 2,
-            Self::DeskOnly => 1,
-            Self::More => 0,
-        }
+three_level_answer! {
+    /// Indicator 4: which agencies the applicant had to contact about the dossier.
+    pub enum AgenciesContacted {
+        /// None: everything went through the online portal or the post (2 points).
+        None = "none",
+        /// Only the one-stop desk (1 point).
+        DeskOnly = "desk_only",
+        /// The desk and other agencies or divisions (0 points).
+        More = "more",
     }
 }
 
@@ -126,5 +127,24 @@ mod tests {
             serde_json::to_string(&AgenciesContacted::DeskOnly).unwrap(),
             "\"desk_only\""
         );
+    }
+
+    /// Every answer serializes to its stored name and reads back from it.
+    fn assert_serde_uses_stored_names<A>(all: [A; 3], name: fn(A) -> &'static str)
+    where
+        A: Copy + std::fmt::Debug + PartialEq + Serialize + serde::de::DeserializeOwned,
+    {
+        for a in all {
+            let json = serde_json::to_string(&a).unwrap();
+            assert_eq!(json, format!("\"{}\"", name(a)));
+            assert_eq!(serde_json::from_str::<A>(&json).unwrap(), a);
+        }
+    }
+
+    #[test]
+    fn serde_writes_and_reads_the_stored_names() {
+        assert_serde_uses_stored_names(DeskContacts::ALL, DeskContacts::as_str);
+        assert_serde_uses_stored_names(AgenciesContacted::ALL, AgenciesContacted::as_str);
+        assert!(serde_json::from_str::<DeskContacts>("\"desk_only\"").is_err());
     }
 }

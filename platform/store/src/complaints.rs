@@ -22,7 +22,7 @@ use sea_orm::{
 
 use crate::attachments::UploadId;
 use crate::entity::{complaint as row, complaint_attachment, complaint_forward, outbox};
-use crate::{Store, StoreError, TenantId};
+use crate::{Store, StoreError, TenantId, versioned};
 
 /// The most rows a list gives.
 pub const MAX_LIMIT: u64 = 500;
@@ -481,8 +481,7 @@ pub async fn act<E>(
         return Err(ActError::Conflict);
     }
     let change = decide(&current).map_err(ActError::Refused)?;
-    let mut q =
-        row::Entity::update_many().col_expr(row::Column::Version, Expr::value(current.version + 1));
+    let mut q = row::Entity::update_many();
     let mut answered = false;
     match &change {
         Change::Forward {
@@ -523,14 +522,12 @@ pub async fn act<E>(
                 .col_expr(row::Column::ClosedAt, Expr::value(closing.at));
         }
     }
-    let updated = q
-        .filter(row::Column::TenantId.eq(tenant.0))
-        .filter(row::Column::Id.eq(id))
-        .filter(row::Column::Version.eq(current.version))
-        .exec(&txn)
-        .await
-        .map_err(StoreError::from)?;
-    if updated.rows_affected != 1 {
+    let columns = versioned::Columns {
+        tenant: row::Column::TenantId,
+        id: row::Column::Id,
+        version: row::Column::Version,
+    };
+    if !versioned::update(&txn, q, columns, tenant, id, Some(current.version)).await? {
         return Err(ActError::Conflict);
     }
     let stored = by_id(&txn, tenant, id).await?.ok_or(ActError::NotFound)?;

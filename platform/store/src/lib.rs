@@ -36,6 +36,7 @@ pub mod procedures;
 pub mod questions;
 pub mod ratings;
 pub mod tenants;
+mod versioned;
 
 use std::time::Duration;
 

@@ -16,14 +16,14 @@
 //! callers, so that no path stores more.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
 
 use crate::entity::{question as row, question_answer as answer_row};
-use crate::{Store, StoreError, TenantId};
+use crate::{Store, StoreError, TenantId, versioned};
 
 /// The longest question, in characters.
 pub const MAX_QUESTION: usize = 2000;
@@ -227,25 +227,17 @@ pub async fn answer(
 ) -> Result<Option<Answering>, StoreError> {
     let text = clean(&new.text, MAX_ANSWER).map_err(|e| invalid("answer", e))?;
     let txn = store.tenant_txn(tenant).await?;
-    // The version is compared and raised in one statement: of two concurrent answers on one
-    // version, PostgreSQL makes the second wait for the first's row and then finds it no longer
-    // matches; SQLite runs writers one at a time.
-    let mut update = row::Entity::update_many()
+    let update = row::Entity::update_many()
         .col_expr(row::Column::Answer, Expr::value(text.clone()))
         .col_expr(row::Column::AnsweredBy, Expr::value(new.by.clone()))
         .col_expr(row::Column::AnsweredAt, Expr::value(new.at))
-        .col_expr(row::Column::Published, Expr::value(new.publish))
-        .col_expr(
-            row::Column::AnswerVersion,
-            Expr::col(row::Column::AnswerVersion).add(1),
-        )
-        .filter(row::Column::TenantId.eq(tenant.0))
-        .filter(row::Column::Id.eq(id));
-    if let Some(version) = new.on_version {
-        update = update.filter(row::Column::AnswerVersion.eq(version));
-    }
-    let updated = update.exec(&txn).await?;
-    if updated.rows_affected != 1 {
+        .col_expr(row::Column::Published, Expr::value(new.publish));
+    let columns = versioned::Columns {
+        tenant: row::Column::TenantId,
+        id: row::Column::Id,
+        version: row::Column::AnswerVersion,
+    };
+    if !versioned::update(&txn, update, columns, tenant, id, new.on_version).await? {
         let now = by_id(&txn, tenant, id).await?;
         txn.commit().await?;
         return Ok(now.map(Answering::Stale));

@@ -8,7 +8,8 @@
 //! Who may do what: officials per their role assignments (casbin, `motcua_authz`); API tokens
 //! per their scopes, in their own tenant only; platform operators a fixed set of platform
 //! permissions ([`OPERATOR`]); citizens nothing here (their own dossiers are checked by
-//! ownership where they are served).
+//! ownership where they are served, on routes declared with `owned_routes!` so that the
+//! ownership-walking tests call every one of them as someone else).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -61,6 +62,53 @@ macro_rules! guarded_routes {
     };
 }
 pub(crate) use guarded_routes;
+
+/// A route that answers a citizen according to what they own (a dossier, a draft, a complaint
+/// they sent): the ownership-walking tests call it as someone else and expect to be told
+/// nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OwnedRoute {
+    /// The HTTP method, lowercase (`get`, `post`, ...).
+    pub method: &'static str,
+    /// Where its router is nested: `""` for the portal's pages, `"/api"` for the API.
+    pub prefix: &'static str,
+    /// The path under the prefix, with `{parameters}`.
+    pub path: &'static str,
+}
+
+impl OwnedRoute {
+    /// The route's path from the host's root, with `{parameters}`.
+    pub fn full_path(&self) -> String {
+        format!("{}{}", self.prefix, self.path)
+    }
+
+    /// A guarded route nested under `prefix` that owners are served on as well.
+    pub(crate) const fn guarded(prefix: &'static str, route: GuardedRoute) -> Self {
+        Self {
+            method: route.method,
+            prefix,
+            path: route.path,
+        }
+    }
+}
+
+/// Declares the routes that serve what a citizen owns once, for both the router and the table
+/// of [`OwnedRoute`]s: `"/prefix"; "/path" [get, post] => get(a).post(b),` (the prefix is where
+/// the router is nested, `""` for the portal's pages). Each handler checks ownership itself and
+/// answers someone else as if there were nothing there.
+macro_rules! owned_routes {
+    ($prefix:literal; $($path:literal [$($method:ident),+] => $route:expr),* $(,)?) => {
+        (
+            axum::Router::new()$(.route($path, $route))*,
+            &[$($($crate::guard::OwnedRoute {
+                method: stringify!($method),
+                prefix: $prefix,
+                path: $path,
+            }),+),*] as &'static [$crate::guard::OwnedRoute],
+        )
+    };
+}
+pub(crate) use owned_routes;
 
 /// Set when a handler asked the guard.
 #[derive(Clone, Debug, Default)]

@@ -182,6 +182,29 @@ pub fn guarded_routes() -> Vec<guard::GuardedRoute> {
     all
 }
 
+/// Every route that serves a citizen what they own (a dossier, a draft, a complaint they sent),
+/// portal pages and API alike, for the ownership-walking tests: each answers anyone else as if
+/// there were nothing there.
+pub fn owned_routes() -> Vec<guard::OwnedRoute> {
+    let mut all = my_dossiers::routes().1.to_vec();
+    all.extend_from_slice(my_dossiers::api_routes().1);
+    all.extend_from_slice(apply::routes().1);
+    all.extend_from_slice(payments::routes().1);
+    all.extend_from_slice(ratings::routes().1);
+    all.extend_from_slice(ratings::api_routes().1);
+    all.extend_from_slice(accountability::applicant_routes().1);
+    all.extend_from_slice(complaints::portal_routes().1);
+    all.extend_from_slice(complaints::public_api_routes().1);
+    // Officials read a dossier's documents too; its owner as well, on the same guarded routes.
+    all.extend(
+        api::document_routes()
+            .1
+            .iter()
+            .map(|r| guard::OwnedRoute::guarded("/api", *r)),
+    );
+    all
+}
+
 /// The whole application.
 pub fn app(state: AppState) -> Router {
     // Both systems of a tenant share the account pages, the branding and the API; the host
@@ -197,12 +220,12 @@ pub fn app(state: AppState) -> Router {
                 "/api",
                 api::routes()
                     .merge(accounts::api_routes())
-                    .merge(accountability::applicant_routes())
-                    .merge(my_dossiers::api_routes())
-                    .merge(ratings::api_routes())
+                    .merge(accountability::applicant_routes().0)
+                    .merge(my_dossiers::api_routes().0)
+                    .merge(ratings::api_routes().0)
                     .merge(statistics::api_routes())
                     .merge(onestop::api_routes().0)
-                    .merge(complaints::public_api_routes())
+                    .merge(complaints::public_api_routes().0)
                     .merge(complaints::onestop_api_routes().0)
                     .merge(guidance::api_routes())
                     .merge(guidance::onestop_api_routes().0)
@@ -215,13 +238,13 @@ pub fn app(state: AppState) -> Router {
         .route("/", get(pages::home))
         .route("/lookup", get(pages::lookup))
         .merge(catalogue::routes())
-        .merge(complaints::portal_routes())
+        .merge(complaints::portal_routes().0)
         .merge(guidance::routes())
-        .merge(apply::routes())
-        .merge(payments::routes())
+        .merge(apply::routes().0)
+        .merge(payments::routes().0)
         .merge(oidc::routes())
-        .merge(my_dossiers::routes())
-        .merge(ratings::routes())
+        .merge(my_dossiers::routes().0)
+        .merge(ratings::routes().0)
         .merge(statistics::routes())
         .layer(middleware::from_fn(my_dossiers::header))
         .layer(middleware::from_fn(health::name_route))

@@ -26,16 +26,12 @@ use crate::i18n::Msg;
 
 /// The applicant's routes, nested under `/api` (ownership is checked in code: only the citizen
 /// whose identity number is the dossier's applicant's gets anything).
-pub(crate) fn applicant_routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/v1/dossiers/{code}/accountability",
+pub(crate) fn applicant_routes() -> (Router<AppState>, &'static [crate::guard::OwnedRoute]) {
+    crate::guard::owned_routes! { "/api";
+        "/v1/dossiers/{code}/accountability" [get, post] =>
             get(applicant::list).post(applicant::open),
-        )
-        .route(
-            "/v1/dossiers/{code}/accountability/{id}",
-            get(applicant::show),
-        )
+        "/v1/dossiers/{code}/accountability/{id}" [get] => get(applicant::show),
+    }
 }
 
 pub(crate) use crate::pages::local_time;

@@ -40,6 +40,7 @@ use motcua_core::procedure::ProcedureInfo;
 use crate::AppState;
 use crate::catalogue::apply_path;
 use crate::error::Failure;
+use crate::guard::OwnedRoute;
 use crate::host::Site;
 use crate::i18n::Msg;
 use crate::pages::{PageCtx, render, urlencode};
@@ -52,10 +53,15 @@ pub(crate) use labels::{ApplyLabels, apply_labels, money};
 const FORM_WITH_FILES: usize =
     motcua_workflow::attachments::MAX_FILE_SIZE as usize + crate::api::MULTIPART_OVERHEAD;
 
-/// The online submission's routes, on the portal.
-pub(crate) fn routes() -> Router<AppState> {
+/// The online submission's routes, on the portal, and those of them that name what a citizen
+/// owns (the form and the review are the signed-in citizen's own draft of a procedure).
+pub(crate) fn routes() -> (Router<AppState>, &'static [OwnedRoute]) {
     let limit = || axum::extract::DefaultBodyLimit::max(FORM_WITH_FILES);
-    Router::new()
+    let (owned, table) = crate::guard::owned_routes! { "";
+        "/ho-so-cua-toi/{code}/bien-nhan" [get] => get(receipt::show),
+        "/my-dossiers/{code}/receipt" [get] => get(receipt::show),
+    };
+    let router = Router::new()
         .route(
             "/thu-tuc/{code}/nop-ho-so",
             get(form::show).post(form::save).layer(limit()),
@@ -72,8 +78,8 @@ pub(crate) fn routes() -> Router<AppState> {
             "/procedures/{code}/apply/review",
             get(review::show).post(review::submit),
         )
-        .route("/ho-so-cua-toi/{code}/bien-nhan", get(receipt::show))
-        .route("/my-dossiers/{code}/receipt", get(receipt::show))
+        .merge(owned);
+    (router, table)
 }
 
 /// The review page of a procedure's submission in `lang`.

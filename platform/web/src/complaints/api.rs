@@ -123,12 +123,41 @@ pub(crate) async fn tracked(
     state
         .rate_limit("complaint_track", client, state.config.lookup_per_minute)
         .await?;
+    shown_to(state, site, code, |c| super::contact_matches(c, contact)).await
+}
+
+/// The complaint `code` of the host's tenant for the signed-in citizen of `session` who sent
+/// it, with its forwardings and files; 404 for anyone else.
+pub(crate) async fn owned(
+    state: &AppState,
+    site: &Site,
+    session: Option<&Session>,
+    code: &str,
+) -> Result<Value, Failure> {
+    let Some((subject, _)) = intake::citizen_of(session) else {
+        return Err(not_found());
+    };
+    shown_to(state, site, code, |c| {
+        c.sender.citizen.as_deref() == Some(subject.as_str())
+    })
+    .await
+}
+
+/// The complaint `code` of the host's tenant with its forwardings and files, if `may_see` lets
+/// the caller see it; 404 otherwise, a code that does not exist and one that is not theirs not
+/// told apart.
+async fn shown_to(
+    state: &AppState,
+    site: &Site,
+    code: &str,
+    may_see: impl FnOnce(&complaints::Complaint) -> bool,
+) -> Result<Value, Failure> {
     let Some(code) = complaints::parse_code(code) else {
         return Err(not_found());
     };
     let c = complaints::find(&state.store, site.tenant.id, &code)
         .await?
-        .filter(|c| super::contact_matches(c, contact))
+        .filter(may_see)
         .ok_or_else(not_found)?;
     let (forwards, files) = complaints::details(&state.store, site.tenant.id, c.id).await?;
     Ok(public_json(site, &c, &forwards, &files))
@@ -173,22 +202,9 @@ pub(crate) async fn track(
         .rate_limit("complaint_track", &client, state.config.lookup_per_minute)
         .await
         .map_err(fail)?;
-    let Some((subject, _)) = intake::citizen_of(session.as_ref()) else {
-        return Err(fail(not_found()));
-    };
-    let c = match complaints::parse_code(&code) {
-        Some(code) => complaints::find(&state.store, site.tenant.id, &code)
-            .await
-            .map_err(|e| fail(e.into()))?,
-        None => None,
-    };
-    let c = c
-        .filter(|c| c.sender.citizen.as_deref() == Some(subject.as_str()))
-        .ok_or_else(|| fail(not_found()))?;
-    let (forwards, files) = complaints::details(&state.store, site.tenant.id, c.id)
+    let body = owned(&state, &site, session.as_ref(), &code)
         .await
-        .map_err(|e| fail(e.into()))?;
-    let body = public_json(&site, &c, &forwards, &files);
+        .map_err(fail)?;
     Ok(crate::pages::no_store(Json(body).into_response()))
 }
 

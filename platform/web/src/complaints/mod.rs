@@ -90,14 +90,19 @@ pub(crate) fn file_rules() -> Rules {
     }
 }
 
-/// The portal's pages (both languages' paths; the other language's redirect to this host's).
-pub(crate) fn portal_routes() -> Router<AppState> {
+/// The portal's pages (both languages' paths; the other language's redirect to this host's),
+/// and those of them that name a complaint (shown to its sender signed in, or for its contact).
+pub(crate) fn portal_routes() -> (Router<AppState>, &'static [crate::guard::OwnedRoute]) {
     let form = || {
         get(portal::form)
             .post(portal::send)
             .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
     };
-    Router::new()
+    let (owned, table) = crate::guard::owned_routes! { "";
+        "/phan-anh-kien-nghi/{code}" [get, post] => get(portal::track).post(portal::track_post),
+        "/feedback/{code}" [get, post] => get(portal::track).post(portal::track_post),
+    };
+    let router = Router::new()
         .route("/phan-anh-kien-nghi", form())
         .route("/feedback", form())
         .route("/phan-anh-kien-nghi/tra-loi", get(portal::published))
@@ -107,20 +112,17 @@ pub(crate) fn portal_routes() -> Router<AppState> {
             get(portal::find).post(portal::find_post),
         )
         .route("/feedback/track", get(portal::find).post(portal::find_post))
-        .route(
-            "/phan-anh-kien-nghi/{code}",
-            get(portal::track).post(portal::track_post),
-        )
-        .route(
-            "/feedback/{code}",
-            get(portal::track).post(portal::track_post),
-        )
+        .merge(owned);
+    (router, table)
 }
 
 /// The public API, nested under `/api` (anyone may send; reading one needs its contact, in the
-/// body, or the sender's sign-in).
-pub(crate) fn public_api_routes() -> Router<AppState> {
-    Router::new()
+/// body, or the sender's sign-in), and the route of it that names a complaint.
+pub(crate) fn public_api_routes() -> (Router<AppState>, &'static [crate::guard::OwnedRoute]) {
+    let (owned, table) = crate::guard::owned_routes! { "/api";
+        "/v1/complaints/{code}" [get] => get(api::track),
+    };
+    let router = Router::new()
         .route(
             "/v1/complaints",
             post(api::send)
@@ -128,7 +130,8 @@ pub(crate) fn public_api_routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY)),
         )
         .route("/v1/complaints/track", post(api::track_post))
-        .route("/v1/complaints/{code}", get(api::track))
+        .merge(owned);
+    (router, table)
 }
 
 /// The officials' API, nested under `/api`, guarded.

@@ -445,17 +445,9 @@ pub(crate) async fn track(
         .ok()
         .and_then(|q| q.0.sent)
         .is_some();
-    // The citizen who sent it, signed in, needs no contact.
-    if let Some((subject, _)) = intake::citizen_of(session.as_ref())
-        && let Ok(Some(c)) = complaints::find(&state.store, site.tenant.id, &code).await
-        && c.sender.citizen.as_deref() == Some(subject.as_str())
-        && let Ok((forwards, files)) = complaints::details(&state.store, site.tenant.id, c.id).await
-    {
-        page.shown = Some(shown(
-            &site,
-            &super::public_json(&site, &c, &forwards, &files),
-        ));
-    }
+    // The citizen who sent it, signed in, needs no contact; anyone else is asked for it.
+    let owned = super::api::owned(&state, &site, session.as_ref(), &code).await;
+    page.shown = owned.ok().map(|v| shown(&site, &v));
     crate::pages::no_store(render(&page))
 }
 
@@ -469,17 +461,8 @@ pub(crate) async fn track_post(
     Path(code): Path<String>,
     body: Bytes,
 ) -> Response {
-    let pairs = crate::onestop::pages::form_pairs(&body);
-    looked_up(
-        &state,
-        &site,
-        &headers,
-        &client,
-        session.as_ref(),
-        &code,
-        &pairs,
-    )
-    .await
+    let (session, code) = (session.as_ref(), Some(code.as_str()));
+    looked_up(&state, &site, &headers, &client, session, code, &body).await
 }
 
 /// `POST /phan-anh-kien-nghi/theo-doi` with `code` and `contact`.
@@ -491,43 +474,41 @@ pub(crate) async fn find_post(
     session: Option<Session>,
     body: Bytes,
 ) -> Response {
-    let pairs = crate::onestop::pages::form_pairs(&body);
-    let code = crate::onestop::pages::field(&pairs, "code")
-        .unwrap_or_default()
-        .trim()
-        .chars()
-        .take(40)
-        .collect::<String>();
-    looked_up(
-        &state,
-        &site,
-        &headers,
-        &client,
-        session.as_ref(),
-        &code,
-        &pairs,
-    )
-    .await
+    let session = session.as_ref();
+    looked_up(&state, &site, &headers, &client, session, None, &body).await
 }
 
-/// The tracking page of `code` with where it stands for the `contact` of `pairs`, or why not.
+/// The tracking page of `code` (`None`: the form's `code` field) with where it stands for the
+/// form's `contact`, or why not.
 async fn looked_up(
     state: &AppState,
     site: &Site,
     headers: &HeaderMap,
     client: &ClientIp,
     session: Option<&Session>,
-    code: &str,
-    pairs: &[(String, String)],
+    code: Option<&str>,
+    body: &[u8],
 ) -> Response {
-    let code = complaints::parse_code(code).unwrap_or_else(|| code.to_owned());
+    let pairs = crate::onestop::pages::form_pairs(body);
+    let code = code.map_or_else(
+        || {
+            crate::onestop::pages::field(&pairs, "code")
+                .unwrap_or_default()
+                .trim()
+                .chars()
+                .take(40)
+                .collect::<String>()
+        },
+        str::to_owned,
+    );
+    let code = complaints::parse_code(&code).unwrap_or(code);
     let mut page = track_page(state, site, headers, session, &code);
     if session.is_none() && !crate::session::csrf::same_origin(headers, state.config.https) {
         let f = crate::session::csrf::cross_site();
         page.error = Some(f.message.get(site.lang).to_owned());
         return crate::pages::no_store((f.status, render(&page)).into_response());
     }
-    let contact = crate::onestop::pages::field(pairs, "contact")
+    let contact = crate::onestop::pages::field(&pairs, "contact")
         .unwrap_or_default()
         .to_owned();
     page.contact.clone_from(&contact);

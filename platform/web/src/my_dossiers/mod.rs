@@ -48,6 +48,7 @@ use motcua_workflow::procedure::Procedure;
 use crate::AppState;
 pub(crate) use crate::accountability::applicant::{citizen, is_applicant, own_dossier};
 use crate::error::Failure;
+use crate::guard::OwnedRoute;
 use crate::host::Site;
 use crate::session::{CitizenIdentity, Principal, Session};
 use labels::labels;
@@ -71,39 +72,38 @@ pub(crate) fn supplement_path(lang: Lang, code: &str) -> String {
     )
 }
 
-/// The pages, on the portal (merged into its router).
-pub(crate) fn routes() -> Router<AppState> {
+/// The pages, on the portal (merged into its router), and those of them that name what a
+/// citizen owns.
+pub(crate) fn routes() -> (Router<AppState>, &'static [OwnedRoute]) {
     let form = || {
         post(supplement::page_submit).layer(axum::extract::DefaultBodyLimit::max(
             crate::onestop::pages::FORM_WITH_FILES,
         ))
     };
-    Router::new()
+    let (owned, table) = crate::guard::owned_routes! { "";
+        "/ho-so-cua-toi/dang-soan/{id}/xoa" [get, post] => get(drafts::confirm).post(drafts::delete),
+        "/my-dossiers/drafts/{id}/delete" [get, post] => get(drafts::confirm).post(drafts::delete),
+        "/ho-so-cua-toi/{code}" [get] => get(dossier::page),
+        "/my-dossiers/{code}" [get] => get(dossier::page),
+        "/ho-so-cua-toi/{code}/bo-sung" [post] => form(),
+        "/my-dossiers/{code}/supplement" [post] => form(),
+    };
+    let router = Router::new()
         .route("/ho-so-cua-toi", get(list::page))
         .route("/my-dossiers", get(list::page))
         .route("/ho-so-cua-toi/dang-soan", get(drafts::list))
         .route("/my-dossiers/drafts", get(drafts::list))
-        .route(
-            "/ho-so-cua-toi/dang-soan/{id}/xoa",
-            get(drafts::confirm).post(drafts::delete),
-        )
-        .route(
-            "/my-dossiers/drafts/{id}/delete",
-            get(drafts::confirm).post(drafts::delete),
-        )
-        .route("/ho-so-cua-toi/{code}", get(dossier::page))
-        .route("/my-dossiers/{code}", get(dossier::page))
-        .route("/ho-so-cua-toi/{code}/bo-sung", form())
-        .route("/my-dossiers/{code}/supplement", form())
+        .merge(owned);
+    (router, table)
 }
 
 /// The applicant's JSON API, nested under `/api` (ownership is checked in code, as for the
 /// accountability API beside it).
-pub(crate) fn api_routes() -> Router<AppState> {
-    Router::new().route(
-        "/v1/dossiers/{code}/supplement",
-        get(supplement::api_show).post(supplement::api_submit),
-    )
+pub(crate) fn api_routes() -> (Router<AppState>, &'static [OwnedRoute]) {
+    crate::guard::owned_routes! { "/api";
+        "/v1/dossiers/{code}/supplement" [get, post] =>
+            get(supplement::api_show).post(supplement::api_submit),
+    }
 }
 
 tokio::task_local! {

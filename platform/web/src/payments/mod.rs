@@ -210,18 +210,14 @@ pub(crate) async fn dossier_json(
     ))
 }
 
-/// The payment pages and the gateway's callback, on the portal.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/ho-so-cua-toi/{code}/thanh-toan",
-            get(pages::show).post(pages::start),
-        )
-        .route(
-            "/my-dossiers/{code}/payment",
-            get(pages::show).post(pages::start),
-        )
-        .route(pages::IPN_PATH, post(pages::ipn))
+/// The payment pages and the gateway's callback, on the portal, and the pages of them that
+/// name what a citizen owns.
+pub(crate) fn routes() -> (Router<AppState>, &'static [crate::guard::OwnedRoute]) {
+    let (owned, table) = crate::guard::owned_routes! { "";
+        "/ho-so-cua-toi/{code}/thanh-toan" [get, post] => get(pages::show).post(pages::start),
+        "/my-dossiers/{code}/payment" [get, post] => get(pages::show).post(pages::start),
+    };
+    (owned.route(pages::IPN_PATH, post(pages::ipn)), table)
 }
 
 /// The sandbox gateway's pages on the node, when it is the deployment's gateway.

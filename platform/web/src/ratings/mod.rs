@@ -67,15 +67,18 @@ pub(crate) fn rating_path(lang: Lang, code: &str) -> String {
 }
 
 /// The form's route, on the portal (merged into its router).
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/ho-so-cua-toi/{code}/danh-gia", post(page_submit))
-        .route("/my-dossiers/{code}/rating", post(page_submit))
+pub(crate) fn routes() -> (Router<AppState>, &'static [crate::guard::OwnedRoute]) {
+    crate::guard::owned_routes! { "";
+        "/ho-so-cua-toi/{code}/danh-gia" [post] => post(page_submit),
+        "/my-dossiers/{code}/rating" [post] => post(page_submit),
+    }
 }
 
 /// The JSON API, nested under `/api` (ownership is checked in code).
-pub(crate) fn api_routes() -> Router<AppState> {
-    Router::new().route("/v1/dossiers/{code}/rating", get(api_show).post(api_submit))
+pub(crate) fn api_routes() -> (Router<AppState>, &'static [crate::guard::OwnedRoute]) {
+    crate::guard::owned_routes! { "/api";
+        "/v1/dossiers/{code}/rating" [get, post] => get(api_show).post(api_submit),
+    }
 }
 
 /// The questions of a rating, in order: the form field (and JSON key) and its label.

@@ -65,16 +65,8 @@ pub(crate) async fn store_part(
     rules: Rules,
     part: axum::extract::multipart::Field<'_>,
 ) -> Result<motcua_store::attachments::Upload, Failure> {
-    let name = part.file_name().map(str::to_owned);
-    let target = Target {
-        state,
-        site,
-        owner,
-        procedure,
-        rules,
-    };
-    let chunks = std::pin::pin!(part.map(|c| c.map_err(multipart_failure)));
-    target.ingest(chunks, name).await
+    let staging = stage_part(state, site, owner, procedure, rules, part).await?;
+    record_staged(state, staging).await
 }
 
 /// Checks one file part like [`store_part`] and stages it, recording nothing: a form that checks

@@ -522,6 +522,17 @@ pub(crate) async fn run(
     }
 }
 
+/// The body of an action route: the action it asks for and the version the official saw.
+trait ActBody: serde::de::DeserializeOwned {
+    /// The body read from an empty request, when the route allows one.
+    fn empty() -> Option<Self> {
+        None
+    }
+
+    /// The action, and the version it was asked on.
+    fn into_act(self) -> (Act, Option<i64>);
+}
+
 /// The body of `POST .../forward`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -531,6 +542,16 @@ struct ForwardBody {
     reason: String,
     #[serde(default)]
     expected_version: Option<i64>,
+}
+
+impl ActBody for ForwardBody {
+    fn into_act(self) -> (Act, Option<i64>) {
+        let act = Act::Forward {
+            division: self.division,
+            reason: self.reason,
+        };
+        (act, self.expected_version)
+    }
 }
 
 /// The body of `POST .../answer`.
@@ -543,6 +564,34 @@ struct AnswerBody {
     publish: bool,
     #[serde(default)]
     expected_version: Option<i64>,
+}
+
+impl ActBody for AnswerBody {
+    fn into_act(self) -> (Act, Option<i64>) {
+        let act = Act::Answer {
+            text: self.text,
+            publish: self.publish,
+        };
+        (act, self.expected_version)
+    }
+}
+
+/// The body of `POST .../close` (all of it optional, the body too).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CloseBody {
+    #[serde(default)]
+    expected_version: Option<i64>,
+}
+
+impl ActBody for CloseBody {
+    fn empty() -> Option<Self> {
+        Some(Self::default())
+    }
+
+    fn into_act(self) -> (Act, Option<i64>) {
+        (Act::Close, self.expected_version)
+    }
 }
 
 /// Answers an action: 200 with the complaint after it; 409 with the complaint as it now stands.
@@ -581,6 +630,24 @@ async fn acting(state: &AppState, guard: &Guard, code: &str) -> Result<Complaint
     Ok(c)
 }
 
+/// An action route: the complaint, permission to answer checked before the body is read, then
+/// the action the body asks for.
+async fn perform<B: ActBody>(
+    state: &AppState,
+    guard: &Guard,
+    code: &str,
+    body: &Bytes,
+) -> Result<Response, ApiError> {
+    let c = acting(state, guard, code).await?;
+    let empty = B::empty().filter(|_| body.iter().all(u8::is_ascii_whitespace));
+    let body: B = match empty {
+        Some(b) => b,
+        None => crate::api::json_body(guard.site.lang, body)?,
+    };
+    let (act, expected_version) = body.into_act();
+    respond(state, guard, &c, expected_version, act).await
+}
+
 /// `POST /api/v1/onestop/complaints/{code}/forward`.
 pub(crate) async fn forward(
     State(state): State<AppState>,
@@ -588,13 +655,7 @@ pub(crate) async fn forward(
     Path(code): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let c = acting(&state, &guard, &code).await?;
-    let body: ForwardBody = crate::api::json_body(guard.site.lang, &body)?;
-    let act = Act::Forward {
-        division: body.division,
-        reason: body.reason,
-    };
-    respond(&state, &guard, &c, body.expected_version, act).await
+    perform::<ForwardBody>(&state, &guard, &code, &body).await
 }
 
 /// `POST /api/v1/onestop/complaints/{code}/answer`.
@@ -604,21 +665,7 @@ pub(crate) async fn answer(
     Path(code): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let c = acting(&state, &guard, &code).await?;
-    let body: AnswerBody = crate::api::json_body(guard.site.lang, &body)?;
-    let act = Act::Answer {
-        text: body.text,
-        publish: body.publish,
-    };
-    respond(&state, &guard, &c, body.expected_version, act).await
-}
-
-/// The body of `POST .../close` (all of it optional).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CloseBody {
-    #[serde(default)]
-    expected_version: Option<i64>,
+    perform::<AnswerBody>(&state, &guard, &code, &body).await
 }
 
 /// `POST /api/v1/onestop/complaints/{code}/close`.
@@ -628,11 +675,5 @@ pub(crate) async fn close(
     Path(code): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let c = acting(&state, &guard, &code).await?;
-    let body: CloseBody = if body.iter().all(u8::is_ascii_whitespace) {
-        CloseBody::default()
-    } else {
-        crate::api::json_body(guard.site.lang, &body)?
-    };
-    respond(&state, &guard, &c, body.expected_version, Act::Close).await
+    perform::<CloseBody>(&state, &guard, &code, &body).await
 }

@@ -310,6 +310,23 @@ fn flash(code: &str, lang: motcua_core::lang::Lang) -> Option<&'static str> {
     }
 }
 
+/// A page of complaint `code` in the staff layout: `page` runs on the complaint once the caller
+/// may see it (404 or 403 otherwise), and a failure is answered with the staff error page.
+async fn on_complaint(
+    state: &AppState,
+    guard: &Guard,
+    session: &Session,
+    code: &str,
+    page: impl AsyncFnOnce(Complaint, Staff) -> Result<Response, Failure>,
+) -> Response {
+    let staff = Staff::new(&guard.site, session, "complaints");
+    let outcome = match load_one(state, guard, code).await {
+        Ok(c) => page(c, staff.clone()).await,
+        Err(f) => Err(f),
+    };
+    respond(&guard.site, staff, outcome)
+}
+
 /// `GET /phan-anh/{code}`.
 pub(crate) async fn show(
     State(state): State<AppState>,
@@ -318,28 +335,24 @@ pub(crate) async fn show(
     Path(code): Path<String>,
     uri: Uri,
 ) -> Response {
-    let site = guard.site.clone();
-    let staff = Staff::new(&site, &session, "complaints");
-    let outcome = async {
-        let c = load_one(&state, &guard, &code).await?;
+    on_complaint(&state, &guard, &session, &code, async |c, staff| {
         let ok = Query::<PageQuery>::try_from_uri(&uri)
             .ok()
             .and_then(|q| q.0.ok)
             .as_deref()
-            .and_then(|ok| flash(ok, site.lang));
+            .and_then(|ok| flash(ok, guard.site.lang));
         render(
             &state,
             &guard,
-            staff.clone(),
+            staff,
             &c,
             (ok, None),
             Retained::default(),
             StatusCode::OK,
         )
         .await
-    }
-    .await;
-    respond(&site, staff, outcome)
+    })
+    .await
 }
 
 /// `POST /phan-anh/{code}/thao-tac`.
@@ -350,10 +363,8 @@ pub(crate) async fn act(
     Path(code): Path<String>,
     body: Bytes,
 ) -> Response {
-    let site = guard.site.clone();
-    let staff = Staff::new(&site, &session, "complaints");
-    let outcome = async {
-        let c = load_one(&state, &guard, &code).await?;
+    let lang = guard.site.lang;
+    on_complaint(&state, &guard, &session, &code, async |c, staff| {
         let pairs = form_pairs(&body);
         let get = |name| field(&pairs, name).unwrap_or_default().to_owned();
         let retained = Retained {
@@ -390,10 +401,10 @@ pub(crate) async fn act(
                     f.status,
                     format!(
                         "{} Trang dưới đây là phản ánh, kiến nghị như hiện nay; hãy xem lại trước khi thao tác.",
-                        f.message.get(site.lang)
+                        f.message.get(lang)
                     ),
                 ),
-                Err(f) => (f.status, f.message.get(site.lang).to_owned()),
+                Err(f) => (f.status, f.message.get(lang).to_owned()),
             },
             _ => (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -404,14 +415,13 @@ pub(crate) async fn act(
         render(
             &state,
             &guard,
-            staff.clone(),
+            staff,
             &fresh,
             (None, Some(message)),
             retained,
             status,
         )
         .await
-    }
-    .await;
-    respond(&site, staff, outcome)
+    })
+    .await
 }
