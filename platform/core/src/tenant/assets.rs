@@ -73,13 +73,11 @@ const FORMATS: &[Format] = &[
 ];
 
 fn format_of(extension: &str) -> Option<&'static Format> {
-    FORMATS
-        .iter()
-        .find(|f| f.extension.eq_ignore_ascii_case(extension))
+    FORMATS.iter().find(|f| f.extension == extension)
 }
 
 /// The path of a template form in the tenant directory: `templates/<name>.<ext>`, a plain
-/// name (letters, digits, dots, dashes, underscores) with a document extension.
+/// name (letters, digits, dots, dashes, underscores) with a document extension in lower case.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TemplateFile(String);
 
@@ -178,7 +176,7 @@ impl fmt::Debug for TemplateFile {
 crate::codes::string_serde!(
     TemplateFile,
     "a template form file, like templates/to-khai.pdf",
-    pattern = "^templates/[A-Za-z0-9_][A-Za-z0-9._-]*\\.(pdf|docx|doc|odt|xlsx|xls|ods)$"
+    pattern = "^templates/[A-Za-z0-9_-][A-Za-z0-9._-]*\\.(pdf|docx|doc|odt|xlsx|xls|ods)$"
 );
 
 /// A template form's content, as read from the tenant directory or from storage.
@@ -202,8 +200,8 @@ mod tests {
 
     #[test]
     fn template_paths_are_plain_files_in_the_templates_folder() {
-        let ok: TemplateFile = "templates/to-khai_01.PDF".parse().unwrap();
-        assert_eq!(ok.file_name(), "to-khai_01.PDF");
+        let ok: TemplateFile = "templates/To-khai_01.v2.pdf".parse().unwrap();
+        assert_eq!(ok.file_name(), "To-khai_01.v2.pdf");
         assert_eq!(ok.media_type(), "application/pdf");
         for bad in [
             "to-khai.pdf",
@@ -212,6 +210,7 @@ mod tests {
             "templates/../tenant.yaml",
             "templates/sub/form.pdf",
             "templates/form.exe",
+            "templates/form.PDF",
             "templates/form.html",
             "templates/form",
             "/templates/form.pdf",
