@@ -23,5 +23,6 @@ mod pages;
 mod payments;
 mod plugins;
 mod ratings;
+mod reports;
 mod sign_in;
 mod statistics;

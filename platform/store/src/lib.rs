@@ -35,6 +35,7 @@ pub mod policies;
 pub mod procedures;
 pub mod questions;
 pub mod ratings;
+pub mod reports;
 pub mod tenants;
 mod versioned;
 

@@ -31,6 +31,7 @@ mod pages;
 pub mod payments;
 pub mod plugins;
 mod ratings;
+mod reports;
 pub mod session;
 pub mod sites;
 mod statistics;
@@ -179,6 +180,7 @@ pub fn guarded_routes() -> Vec<guard::GuardedRoute> {
     all.extend_from_slice(guidance::onestop_api_routes().1);
     all.extend_from_slice(national::api_routes().1);
     all.extend_from_slice(admin::api_routes().1);
+    all.extend_from_slice(reports::api_routes().1);
     all
 }
 
@@ -230,7 +232,8 @@ pub fn app(state: AppState) -> Router {
                     .merge(guidance::api_routes())
                     .merge(guidance::onestop_api_routes().0)
                     .merge(national::api_routes().0)
-                    .merge(admin::api_routes().0),
+                    .merge(admin::api_routes().0)
+                    .merge(reports::api_routes().0),
             )
             .fallback(pages::not_found)
     };
@@ -256,6 +259,7 @@ pub fn app(state: AppState) -> Router {
         .merge(guidance::staff_routes())
         .merge(onestop::print_routes())
         .merge(admin::page_routes())
+        .merge(reports::page_routes())
         .layer(middleware::from_fn_with_state(state.clone(), admin::menu))
         .layer(middleware::from_fn(health::name_route))
         .with_state(state.clone());

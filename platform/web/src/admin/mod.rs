@@ -72,6 +72,14 @@ pub(crate) fn page_routes() -> Router<AppState> {
 tokio::task_local! {
     /// Whether the signed-in official of the current request may open the console.
     static CONSOLE: bool;
+    /// Whether they may see the period report somewhere (`report:view` in some division).
+    static REPORTS: bool;
+}
+
+/// Whether the current request's official may see the period report, for the staff layout's
+/// menu (set by [`menu`]; `false` outside it).
+pub(crate) fn reports_visible() -> bool {
+    REPORTS.try_with(|v| *v).unwrap_or(false)
 }
 
 /// Whether the current request's official may open the console, for the staff layout's menu
@@ -81,7 +89,8 @@ pub(crate) fn console_visible() -> bool {
 }
 
 /// Middleware of the officials' host: decides once per request whether the menu offers the
-/// console (the official holds `account:view` for the whole tenant).
+/// console (the official holds `account:view` for the whole tenant) and the period report
+/// (`report:view` anywhere).
 pub(crate) async fn menu(
     State(state): State<AppState>,
     site: Option<Site>,
@@ -89,6 +98,22 @@ pub(crate) async fn menu(
     req: Request,
     next: Next,
 ) -> Response {
+    let reports = match (&site, session.as_ref().map(|s| &s.principal)) {
+        (
+            Some(site),
+            Some(crate::session::Principal::Official {
+                tenant, account, ..
+            }),
+        ) if *tenant == site.tenant.id => !matches!(
+            state.authz.visible(
+                site.tenant.id,
+                &motcua_authz::subject(*account),
+                Permission::new(Object::Report, Action::View),
+            ),
+            motcua_authz::Visible::Divisions(d) if d.is_empty()
+        ),
+        _ => false,
+    };
     let visible = match (&site, session.as_ref().map(|s| &s.principal)) {
         (
             Some(site),
@@ -106,7 +131,9 @@ pub(crate) async fn menu(
         }
         _ => false,
     };
-    CONSOLE.scope(visible, next.run(req)).await
+    CONSOLE
+        .scope(visible, REPORTS.scope(reports, next.run(req)))
+        .await
 }
 
 fn bad(vi: impl Into<String>, en: impl Into<String>) -> Failure {

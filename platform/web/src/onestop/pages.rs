@@ -58,6 +58,8 @@ pub(crate) struct Staff {
     pub section: &'static str,
     /// Whether the navigation offers the tenant administration console.
     pub admin: bool,
+    /// Whether the navigation offers the period report.
+    pub reports: bool,
 }
 
 impl Staff {
@@ -72,6 +74,7 @@ impl Staff {
             csrf: session.csrf.clone().unwrap_or_default(),
             section,
             admin: crate::admin::console_visible(),
+            reports: crate::admin::reports_visible(),
         }
     }
 }
