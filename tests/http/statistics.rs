@@ -476,7 +476,65 @@ async fn the_statistics_are_rate_limited_per_client(backend: Backend) {
     assert_eq!(r.json()["error"]["code"], "rate_limited");
 }
 
+/// Thanh Hóa's first registration of land rights: a level-3 procedure.
+const LAND: &str = "1.012795";
+
+async fn level_3_procedures_with_30_percent_online_may_move_to_level_4(backend: Backend) {
+    let app = crate::officials::app(backend).await;
+    let store = &app.db.store;
+    let t = tenant(&app, "thanhhoa").await;
+    let unit = "000.00.01.H56";
+    // March: one land dossier in three online (33 %); April: one in four (25 %). The judicial
+    // record procedure, all online in March, is at level 4 already.
+    for (day, channel) in [(3, Channel::Online), (4, Channel::Desk), (5, Channel::Post)] {
+        dossier(store, t, LAND, unit, march(day, 9), channel, None).await;
+    }
+    dossier(store, t, RECORDS, unit, march(6, 9), Channel::Online, None).await;
+    let april = march(1, 9) + Duration::days(35);
+    for (n, channel) in [
+        Channel::NationalPortal,
+        Channel::Desk,
+        Channel::Desk,
+        Channel::Post,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let at = april + Duration::hours(n as i64);
+        dossier(store, t, LAND, unit, at, channel, None).await;
+    }
+
+    let ready = |period: &str| {
+        let path = format!("/api/v1/statistics?from={period}&to={period}");
+        let app = &app;
+        async move {
+            let body = app.get(VI, &path).await.json();
+            let land = line(&body["procedures"], "code", LAND);
+            let records = line(&body["procedures"], "code", RECORDS);
+            assert_eq!(land["level"], 3, "{land}");
+            assert_eq!(records["level"], 4, "{records}");
+            assert_eq!(
+                records["ready_for_level_4"], false,
+                "level 4 already: {records}"
+            );
+            land["ready_for_level_4"].as_bool().unwrap()
+        }
+    };
+    assert!(ready("2025-03").await, "33 % online");
+    assert!(!ready("2025-04").await, "25 % online");
+
+    let badge = |body: &str| body.matches("class=\"badge level-4-ready\"").count();
+    let r = app.get(VI, "/thong-ke?from=2025-03&to=2025-03").await;
+    assert_eq!(badge(&r.body), 1, "{}", r.body);
+    assert!(r.body.contains("Đủ điều kiện nâng lên mức độ 4"));
+    let r = app.get(EN, "/statistics?from=2025-03&to=2025-03").await;
+    assert!(r.body.contains("May move to level 4"), "{}", r.body);
+    let r = app.get(VI, "/thong-ke?from=2025-04&to=2025-04").await;
+    assert_eq!(badge(&r.body), 0);
+}
+
 backend_tests!(
+    level_3_procedures_with_30_percent_online_may_move_to_level_4,
     statistics_count_the_periods_dossiers_and_ratings,
     a_period_is_checked_and_defaults_to_this_year,
     a_procedure_moved_to_another_division_keeps_its_past_there,

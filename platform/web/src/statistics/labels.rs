@@ -31,6 +31,8 @@ pub(crate) struct StatisticsLabels {
     pub(crate) received: &'static str,
     /// Online rate.
     pub(crate) online: &'static str,
+    /// A level-3 procedure whose online rate allows it to move to level 4 (Art. 21.1.c).
+    pub(crate) ready_for_level_4: &'static str,
     /// Finished.
     pub(crate) finished: &'static str,
     /// Finished on time.
@@ -69,6 +71,7 @@ const VI: StatisticsLabels = StatisticsLabels {
     procedure: "Thủ tục",
     received: "Hồ sơ tiếp nhận",
     online: "Tỷ lệ nộp trực tuyến",
+    ready_for_level_4: "Đủ điều kiện nâng lên mức độ 4 (từ 30 % hồ sơ nộp trực tuyến)",
     finished: "Đã giải quyết",
     on_time: "Giải quyết đúng hạn",
     on_time_rate: "Tỷ lệ đúng hạn",
@@ -96,6 +99,7 @@ const EN: StatisticsLabels = StatisticsLabels {
     procedure: "Procedure",
     received: "Dossiers received",
     online: "Online rate",
+    ready_for_level_4: "May move to level 4 (at least 30% of dossiers online)",
     finished: "Resolved",
     on_time: "Resolved on time",
     on_time_rate: "On-time rate",

@@ -197,6 +197,8 @@ struct Line {
     name: String,
     /// The division's key, for a procedure.
     division: Option<String>,
+    /// The online level a procedure is published at now.
+    level: Option<u8>,
     received: i64,
     received_online: i64,
     finished: i64,
@@ -204,6 +206,9 @@ struct Line {
     ratings: i64,
     satisfied: i64,
 }
+
+/// The online rate from which a level-3 procedure may move to level 4 (Art. 21.1.c).
+const LEVEL_4_ONLINE_RATE: f64 = 0.3;
 
 /// `part / whole` as a fraction, `None` when `whole` is 0.
 fn rate(part: i64, whole: i64) -> Option<f64> {
@@ -232,6 +237,12 @@ impl Line {
         rate(self.satisfied, self.ratings)
     }
 
+    /// Whether a level-3 procedure may move to level 4: at least 30% of its dossiers of the
+    /// period were received online (Art. 21.1.c).
+    fn ready_for_level_4(&self) -> bool {
+        self.level == Some(3) && self.online_rate().is_some_and(|r| r >= LEVEL_4_ONLINE_RATE)
+    }
+
     fn json(&self, division: bool) -> Value {
         let mut v = json!({
             "name": self.name,
@@ -250,6 +261,8 @@ impl Line {
         } else {
             v["code"] = json!(self.key);
             v["division"] = json!(self.division);
+            v["level"] = json!(self.level);
+            v["ready_for_level_4"] = json!(self.ready_for_level_4());
         }
         v
     }
@@ -345,6 +358,7 @@ fn assemble(site: &Site, dossiers: &[(DossierCounts, String)], given: &[RatingCo
                 key: info.code.to_string(),
                 name: info.name.get(lang).to_owned(),
                 division: Some(info.division.to_string()),
+                level: Some(info.level.number()),
                 ..Line::default()
             },
         );
@@ -430,6 +444,8 @@ struct Row {
     on_time_rate: String,
     satisfaction: String,
     ratings: i64,
+    /// A level-3 procedure that may move to level 4.
+    ready_for_level_4: bool,
 }
 
 fn rows(lang: Lang, lines: &[Line], codes: bool) -> Vec<Row> {
@@ -445,6 +461,7 @@ fn rows(lang: Lang, lines: &[Line], codes: bool) -> Vec<Row> {
             on_time_rate: percent(lang, x.on_time_rate()),
             satisfaction: percent(lang, x.satisfaction()),
             ratings: x.ratings,
+            ready_for_level_4: x.ready_for_level_4(),
         })
         .collect()
 }
