@@ -143,6 +143,19 @@ impl FromRequestParts<AppState> for Guard {
 }
 
 impl Guard {
+    /// The keys of the host tenant's divisions in which the caller may do `permission`, in the
+    /// manifest's order: what a listing limited to the caller's divisions filters on.
+    pub fn divisions_where(&self, permission: Permission) -> Vec<String> {
+        self.site
+            .tenant
+            .manifest
+            .divisions
+            .iter()
+            .map(|d| d.key.to_string())
+            .filter(|d| self.may(permission, Some(d)))
+            .collect()
+    }
+
     /// Whether the caller may do `permission` in `division` (or, with `None`, for the tenant as a
     /// whole), without refusing.
     pub fn may(&self, permission: Permission, division: Option<&str>) -> bool {

@@ -112,14 +112,7 @@ async fn load_list(
 ) -> Result<Vec<Question>, Failure> {
     official(guard)?;
     let site = &guard.site;
-    let divisions: Vec<String> = site
-        .tenant
-        .manifest
-        .divisions
-        .iter()
-        .map(|d| d.key.to_string())
-        .filter(|d| may(guard, Act::View, d))
-        .collect();
+    let divisions = guard.divisions_where(Permission::new(Object::Feedback, Act::View));
     if divisions.is_empty() {
         return Err(Failure::new(
             StatusCode::FORBIDDEN,

@@ -91,15 +91,8 @@ fn scope_of(guard: &Guard, permission: Permission) -> Result<Scope, Failure> {
     if guard.may(permission, None) {
         return Ok(Scope::All);
     }
-    let divisions: std::collections::BTreeSet<String> = guard
-        .site
-        .tenant
-        .manifest
-        .divisions
-        .iter()
-        .map(|d| d.key.to_string())
-        .filter(|d| guard.may(permission, Some(d)))
-        .collect();
+    let divisions: std::collections::BTreeSet<String> =
+        guard.divisions_where(permission).into_iter().collect();
     if divisions.is_empty() {
         return Err(Failure::new(
             StatusCode::FORBIDDEN,

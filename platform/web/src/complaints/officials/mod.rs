@@ -49,15 +49,7 @@ fn may(guard: &Guard, action: Action, division: &str) -> bool {
 
 /// The divisions of the tenant whose complaints the caller may see.
 pub(crate) fn visible_divisions(guard: &Guard) -> Vec<String> {
-    guard
-        .site
-        .tenant
-        .manifest
-        .divisions
-        .iter()
-        .map(|d| d.key.to_string())
-        .filter(|d| may(guard, Action::View, d))
-        .collect()
+    guard.divisions_where(Permission::new(Object::Feedback, Action::View))
 }
 
 /// 404 for a complaint code the tenant does not have.

@@ -79,14 +79,7 @@ fn may(official: &Official, action: Act, division: &str) -> bool {
 pub(crate) fn visible_divisions(official: &Official) -> Vec<String> {
     official
         .guard
-        .site
-        .tenant
-        .manifest
-        .divisions
-        .iter()
-        .map(|d| d.key.to_string())
-        .filter(|d| may(official, Act::View, d))
-        .collect()
+        .divisions_where(Permission::new(Object::Feedback, Act::View))
 }
 
 /// The requests `params` asks for, that `official` may see, at `now`; 403 when they may see
