@@ -186,6 +186,24 @@ pub async fn find(
     found.map(from_row).transpose()
 }
 
+/// `owner`'s draft `id`, if it is theirs.
+pub async fn get(
+    store: &Store,
+    tenant: TenantId,
+    owner: &str,
+    id: i64,
+) -> Result<Option<Draft>, StoreError> {
+    let txn = store.tenant_read(tenant).await?;
+    let found = row::Entity::find()
+        .filter(row::Column::TenantId.eq(tenant.0))
+        .filter(row::Column::Owner.eq(owner))
+        .filter(row::Column::Id.eq(id))
+        .one(&txn)
+        .await?;
+    txn.commit().await?;
+    found.map(from_row).transpose()
+}
+
 /// `owner`'s drafts, the last saved first.
 pub async fn list(store: &Store, tenant: TenantId, owner: &str) -> Result<Vec<Draft>, StoreError> {
     let txn = store.tenant_read(tenant).await?;

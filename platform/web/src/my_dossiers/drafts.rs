@@ -190,12 +190,13 @@ pub(super) async fn confirm(
         Ok(v) => v,
         Err(response) => return *response,
     };
-    let found = match drafts::list(&state.store, site.tenant.id, &owner_of(citizen)).await {
-        Ok(f) => f,
-        Err(e) => return refused(&state, &site, &headers, e.into()),
-    };
-    let Some(draft) = found.iter().find(|d| Some(d.id) == number) else {
+    let Some(number) = number else {
         return refused(&state, &site, &headers, not_found(&id));
+    };
+    let draft = match drafts::get(&state.store, site.tenant.id, &owner_of(citizen), number).await {
+        Ok(Some(d)) => d,
+        Ok(None) => return refused(&state, &site, &headers, not_found(&id)),
+        Err(e) => return refused(&state, &site, &headers, e.into()),
     };
     let view = ConfirmPage {
         page: page_ctx(&state, &site, &headers, |lang| delete_path(lang, draft.id)),
@@ -205,7 +206,7 @@ pub(super) async fn confirm(
             .as_ref()
             .and_then(|s| s.csrf.clone())
             .unwrap_or_default(),
-        draft: row(&site, draft),
+        draft: row(&site, &draft),
     };
     no_store((StatusCode::OK, render(&view)).into_response())
 }
