@@ -54,6 +54,16 @@ macro_rules! three_level_answer {
                 Self::ALL.into_iter().find(|a| a.as_str() == s)
             }
 
+            /// The answer's place in [`Self::ALL`] (0 for the best): where its words are in a
+            /// list of the three answers' words.
+            pub fn rank(self) -> usize {
+                match self {
+                    Self::$best => 0,
+                    Self::$mid => 1,
+                    Self::$worst => 2,
+                }
+            }
+
             /// The indicator's score: 2, 1 or 0.
             pub fn score(self) -> u8 {
                 match self {
@@ -110,6 +120,15 @@ mod tests {
             .map(|a| (a.as_str(), a.score()))
             .collect();
         assert_eq!(scores, [("none", 2), ("desk_only", 1), ("more", 0)]);
+    }
+
+    #[test]
+    fn ranks_follow_the_order_of_all() {
+        assert_eq!(DeskContacts::ALL.map(DeskContacts::rank), [0, 1, 2]);
+        assert_eq!(
+            AgenciesContacted::ALL.map(AgenciesContacted::rank),
+            [0, 1, 2]
+        );
     }
 
     #[test]

@@ -100,26 +100,6 @@ fn answer_label(l: &'static RatingLabels, a: Satisfaction) -> &'static str {
     }
 }
 
-/// The words of an answer to indicator 3.
-fn desk_label(l: &'static RatingLabels, a: DeskContacts) -> &'static str {
-    let [none, one, more] = l.desk_contacts_answers;
-    match a {
-        DeskContacts::None => none,
-        DeskContacts::One => one,
-        DeskContacts::More => more,
-    }
-}
-
-/// The words of an answer to indicator 4.
-fn agencies_label(l: &'static RatingLabels, a: AgenciesContacted) -> &'static str {
-    let [none, desk, more] = l.agencies_contacted_answers;
-    match a {
-        AgenciesContacted::None => none,
-        AgenciesContacted::DeskOnly => desk,
-        AgenciesContacted::More => more,
-    }
-}
-
 /// Whether the agency has given the applicant its answer, so that a dossier in `status` may be
 /// rated: its result is returned, or it was refused (a refusal gives its reasons in writing,
 /// Form 03: that is the agency's answer, and how it was reached may be rated like a result).
@@ -362,8 +342,8 @@ fn rating_json(lang: Lang, r: &Rating) -> Value {
         "convenience": answer(r.convenience),
         "timeliness": answer(r.timeliness),
         "staff_support": answer(r.staff_support),
-        "desk_contacts": r.desk_contacts.map(|a| json!({ "code": a.as_str(), "label": desk_label(l, a) })),
-        "agencies_contacted": r.agencies_contacted.map(|a| json!({ "code": a.as_str(), "label": agencies_label(l, a) })),
+        "desk_contacts": r.desk_contacts.map(|a| json!({ "code": a.as_str(), "label": l.desk_contacts_answers[a.rank()] })),
+        "agencies_contacted": r.agencies_contacted.map(|a| json!({ "code": a.as_str(), "label": l.agencies_contacted_answers[a.rank()] })),
         "comment": r.comment,
         "rated_at": r.rated_at,
     })

@@ -8,10 +8,7 @@ use motcua_core::assessment::{AgenciesContacted, DeskContacts};
 use motcua_store::dossiers::Dossier;
 use motcua_store::ratings::{self, MAX_COMMENT_CHARS, Rating, Satisfaction};
 
-use super::{
-    RatingLabels, agencies_label, answer_label, desk_label, labels, questions, rating_path,
-    result_given,
-};
+use super::{RatingLabels, answer_label, labels, questions, rating_path, result_given};
 use crate::AppState;
 use crate::host::Site;
 use crate::pages::local_time;
@@ -106,12 +103,12 @@ fn form_questions(l: &'static RatingLabels) -> Vec<Question> {
     all.push(Question::new(
         "desk_contacts",
         l.desk_contacts,
-        DeskContacts::ALL.map(|a| (a.as_str(), desk_label(l, a))),
+        DeskContacts::ALL.map(|a| (a.as_str(), l.desk_contacts_answers[a.rank()])),
     ));
     all.push(Question::new(
         "agencies_contacted",
         l.agencies_contacted,
-        AgenciesContacted::ALL.map(|a| (a.as_str(), agencies_label(l, a))),
+        AgenciesContacted::ALL.map(|a| (a.as_str(), l.agencies_contacted_answers[a.rank()])),
     ));
     all
 }
@@ -163,10 +160,10 @@ fn given(site: &Site, l: &'static RatingLabels, r: &Rating) -> Given {
     ];
     // Ratings given before these were asked have none.
     if let Some(a) = r.desk_contacts {
-        answers.push((l.desk_contacts, desk_label(l, a)));
+        answers.push((l.desk_contacts, l.desk_contacts_answers[a.rank()]));
     }
     if let Some(a) = r.agencies_contacted {
-        answers.push((l.agencies_contacted, agencies_label(l, a)));
+        answers.push((l.agencies_contacted, l.agencies_contacted_answers[a.rank()]));
     }
     Given {
         at: local_time(site, r.rated_at),
